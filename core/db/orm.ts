@@ -1,0 +1,79 @@
+import 'reflect-metadata';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { MikroORM, type Options } from '@mikro-orm/core';
+import { LibSqlDriver } from '@mikro-orm/libsql';
+import { Migrator } from '@mikro-orm/migrations';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { allEntities } from '../entities/index.js';
+import { postgresqlMigrations } from './migrations/postgresql/index.js';
+import { sqliteMigrations } from './migrations/sqlite/index.js';
+
+import { databaseKindOf } from './kind.js';
+
+export { databaseKindOf, type DatabaseKind } from './kind.js';
+
+/** `sqlite:./data/x.db` / `file:./x.db` → a file path; `:memory:` stays as is. */
+function sqliteFileOf(url: string): string {
+  return url.replace(/^(sqlite|file):(\/\/)?/, '');
+}
+
+export interface OrmOptions {
+  databaseUrl: string;
+  /** Connection pool size on PostgreSQL; SQLite always uses one connection (one writer). */
+  poolSize?: number;
+  debug?: boolean;
+}
+
+export function ormOptions({ databaseUrl, poolSize = 10, debug = false }: OrmOptions): Options {
+  const kind = databaseKindOf(databaseUrl);
+  const common = {
+    entities: allEntities,
+    extensions: [Migrator],
+    debug,
+    // Entities are declared with explicit column types, so no reflection is needed at run
+    // time (tsx/esbuild and Vitest do not emit decorator metadata).
+    discovery: { requireEntitiesArray: true, warnWhenNoEntities: true },
+    forceUndefined: false,
+    allowGlobalContext: false,
+    ignoreUndefinedInQuery: true,
+    migrations: {
+      tableName: 'mikro_orm_migrations',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+      silent: true,
+      emit: 'ts' as const,
+      path: `core/db/migrations/${kind}`,
+      migrationsList: kind === 'postgresql' ? postgresqlMigrations : sqliteMigrations,
+    },
+  };
+  if (kind === 'postgresql') {
+    return { ...common, driver: PostgreSqlDriver, clientUrl: databaseUrl, pool: { min: 0, max: poolSize } };
+  }
+  const file = sqliteFileOf(databaseUrl);
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  return {
+    ...common,
+    driver: LibSqlDriver,
+    dbName: file,
+    pool: { min: 1, max: 1 },
+  } as Options;
+}
+
+export async function openOrm(opts: OrmOptions): Promise<MikroORM> {
+  const orm = await MikroORM.init(ormOptions(opts));
+  if (databaseKindOf(opts.databaseUrl) === 'sqlite') {
+    const conn = orm.em.getConnection();
+    await conn.execute('pragma journal_mode = wal');
+    await conn.execute('pragma busy_timeout = 5000');
+    await conn.execute('pragma foreign_keys = on');
+  }
+  return orm;
+}
+
+/** Applies every pending checked-in migration; returns the names applied. */
+export async function migrate(orm: MikroORM): Promise<string[]> {
+  const applied = await orm.getMigrator().up();
+  return applied.map((m) => m.name);
+}

@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/knex';
+import { Credential, CredentialKind, type Merchant } from '../entities/index.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import { randomSecret } from '../crypto/secret-box.js';
+
+/** Bearer keys are their own secret: they are looked up by a hash, never stored in clear. */
+export function bearerLookup(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+export interface OpenedCredential {
+  merchant: Merchant;
+  credential: Credential;
+  /** The secret in clear: only in memory, only to verify a signature. */
+  secret: string;
+}
+
+/** Issues, finds and rotates merchant credentials; secrets are sealed before they are persisted. */
+export class CredentialService {
+  constructor(private readonly secrets: SecretBox) {}
+
+  /** Persists (without flushing) a new credential; returns the secret in clear, to show once. */
+  issue(em: EntityManager, merchant: Merchant, kind: CredentialKind, lookup: string | null, secret = randomSecret()): { lookup: string; secret: string } {
+    const effectiveLookup = lookup ?? bearerLookup(secret);
+    em.persist(
+      em.create(Credential, {
+        merchant,
+        kind,
+        lookup: effectiveLookup,
+        secretSealed: this.secrets.seal(secret),
+        secretHint: secret.slice(-4),
+      }),
+    );
+    return { lookup: effectiveLookup, secret };
+  }
+
+  /** Finds the credential a client identified itself with (pid, appKey) and opens its secret. */
+  async open(em: EntityManager, kind: CredentialKind, lookup: string): Promise<OpenedCredential | null> {
+    const credential = await em.findOne(Credential, { kind, lookup }, { populate: ['merchant'] });
+    if (!credential) return null;
+    return { merchant: credential.merchant, credential, secret: this.secrets.open(credential.secretSealed) };
+  }
+
+  /** Finds the merchant of a bearer key (X-Api-Key, dashboard token). */
+  async findByBearer(em: EntityManager, kind: CredentialKind, key: string): Promise<Credential | null> {
+    return em.findOne(Credential, { kind, lookup: bearerLookup(key) }, { populate: ['merchant'] });
+  }
+
+  /** Replaces the secret of a credential; returns the new secret in clear, to show once. */
+  async rotate(em: EntityManager, merchant: Merchant, kind: CredentialKind): Promise<{ lookup: string; secret: string }> {
+    const credential = await em.findOneOrFail(Credential, { merchant, kind });
+    const secret = randomSecret();
+    if (kind === CredentialKind.ApiKey || kind === CredentialKind.DashboardToken) credential.lookup = bearerLookup(secret);
+    credential.secretSealed = this.secrets.seal(secret);
+    credential.secretHint = secret.slice(-4);
+    credential.rotatedAt = new Date();
+    return { lookup: credential.lookup, secret };
+  }
+}

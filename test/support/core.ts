@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll } from 'vitest';
+import { loadConfig, type Config } from '../../core/config.js';
+import { createCore, type Core } from '../../core/core.js';
+import { SecretBox } from '../../core/crypto/secret-box.js';
+import { migrate, openOrm } from '../../core/db/orm.js';
+import { createScratchDatabase } from '../../core/db/scratch-database.js';
+
+/**
+ * The database tests run on: PostgreSQL when DATABASE_URL is postgres:// (a fresh
+ * database is created on that server per test file), else a fresh SQLite file.
+ */
+export function testDatabaseBase(): string {
+  const url = process.env.DATABASE_URL;
+  return url?.startsWith('postgres') ? url : 'sqlite:./data/test.db';
+}
+
+export const onPostgres = testDatabaseBase().startsWith('postgres');
+
+export interface TestCore extends Core {
+  databaseUrl: string;
+  secretKeyHex: string;
+}
+
+/** A migrated scratch database and a Core on it, torn down after the file's tests. */
+export async function setupTestCore(env: Record<string, string> = {}): Promise<TestCore> {
+  const scratch = await createScratchDatabase(testDatabaseBase());
+  const secretKeyHex = randomBytes(32).toString('hex');
+  const config: Config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: scratch.url,
+    SECRET_KEY: secretKeyHex,
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const orm = await openOrm({ databaseUrl: scratch.url, poolSize: 20 });
+  await migrate(orm);
+  const core = createCore({ config, orm, secrets: SecretBox.fromHex(secretKeyHex) });
+  afterAll(async () => {
+    await orm.close(true);
+    await scratch.drop();
+  });
+  return { ...core, databaseUrl: scratch.url, secretKeyHex };
+}
