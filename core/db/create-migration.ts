@@ -4,7 +4,7 @@
  * index. Usage: `npm run migration:create [-- --name Label]`.
  * PostgreSQL: the server of $DATABASE_URL if it is postgres://, else 127.0.0.1/test.
  */
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DatabaseKind } from './kind.js';
 import { createScratchDatabase } from './scratch-database.js';
@@ -22,7 +22,9 @@ export function writeMigrationIndex(kind: DatabaseKind): void {
     .filter((f) => /^Migration\d+.*\.ts$/.test(f))
     .map((f) => f.replace(/\.ts$/, ''))
     .sort();
-  const imports = names.map((n) => `import { ${n} } from './${n}.js';`);
+  // The class name is read from the file: MikroORM names generated classes by timestamp.
+  const classOf = (n: string) => /export class (\w+) extends Migration/.exec(readFileSync(join(dir, `${n}.ts`), 'utf8'))?.[1] ?? n;
+  const imports = names.map((n) => (classOf(n) === n ? `import { ${n} } from './${n}.js';` : `import { ${classOf(n)} as ${n} } from './${n}.js';`));
   const list = names.map((n) => `  { name: '${n}', class: ${n} },`);
   writeFileSync(
     join(dir, 'index.ts'),
@@ -39,13 +41,16 @@ export function writeMigrationIndex(kind: DatabaseKind): void {
   );
 }
 
-async function createFor(kind: DatabaseKind, label: string | undefined): Promise<void> {
+const INITIAL = 'Migration20261122000000_initial';
+
+async function createFor(kind: DatabaseKind, label: string | undefined, squash: boolean): Promise<void> {
   // Imported late: orm.ts imports the migration indexes that --squash rewrites.
   const { openOrm, migrate } = await import('./orm.js');
   const scratch = await createScratchDatabase(bases[kind], 'migr');
-  const orm = await openOrm({ databaseUrl: scratch.url });
+  const orm = await openOrm({ databaseUrl: scratch.url, migrationFileName: squash ? INITIAL : undefined });
   try {
-    await migrate(orm);
+    // Squash: diff an empty database (only the hand-written migrations would fail on it).
+    if (!squash) await migrate(orm);
     const result = await orm.getMigrator().createMigration(undefined, false, false, label);
     console.log(result.fileName ? `${kind}: wrote ${result.fileName}` : `${kind}: schema already up to date`);
   } finally {
@@ -57,12 +62,14 @@ async function createFor(kind: DatabaseKind, label: string | undefined): Promise
 
 const nameArg = process.argv.indexOf('--name');
 const label = nameArg > 0 ? process.argv[nameArg + 1] : undefined;
+const squash = process.argv.includes('--squash');
 for (const kind of ['sqlite', 'postgresql'] as const) {
-  if (process.argv.includes('--squash')) {
+  if (squash) {
     const dir = join('core/db/migrations', kind);
-    for (const f of readdirSync(dir)) if (f.startsWith('Migration')) rmSync(join(dir, f));
+    // Generated files are the initial one and unlabelled diffs (`Migration<timestamp>.ts`).
+    for (const f of readdirSync(dir)) if (f === `${INITIAL}.ts` || /^Migration\d+\.ts$/.test(f)) rmSync(join(dir, f));
   }
   // Hand-written migrations dropped into the folder are listed before anything is diffed.
   writeMigrationIndex(kind);
 }
-for (const kind of ['sqlite', 'postgresql'] as const) await createFor(kind, label);
+for (const kind of ['sqlite', 'postgresql'] as const) await createFor(kind, label, squash);

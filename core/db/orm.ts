@@ -23,9 +23,11 @@ export interface OrmOptions {
   /** Connection pool size on PostgreSQL; SQLite always uses one connection (one writer). */
   poolSize?: number;
   debug?: boolean;
+  /** Overrides the generated migration's file (and class) name; used to squash into a fixed `initial`. */
+  migrationFileName?: string;
 }
 
-export function ormOptions({ databaseUrl, poolSize = 10, debug = false }: OrmOptions): Options {
+export function ormOptions({ databaseUrl, poolSize = 10, debug = false, migrationFileName }: OrmOptions): Options {
   const kind = databaseKindOf(databaseUrl);
   const common = {
     entities: allEntities,
@@ -46,6 +48,7 @@ export function ormOptions({ databaseUrl, poolSize = 10, debug = false }: OrmOpt
       emit: 'ts' as const,
       path: `core/db/migrations/${kind}`,
       migrationsList: kind === 'postgresql' ? postgresqlMigrations : sqliteMigrations,
+      ...(migrationFileName ? { fileName: () => migrationFileName } : {}),
     },
   };
   if (kind === 'postgresql') {

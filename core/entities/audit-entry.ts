@@ -1,4 +1,4 @@
-import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, PrimaryKey, Property, type Opt } from '@mikro-orm/core';
 
 /** Who did what to which object, for every administrative change. */
 @Entity({ tableName: 'audit_entry' })
@@ -24,5 +24,5 @@ export class AuditEntry {
   details?: Record<string, unknown> | null;
 
   @Property({ type: 'datetime', onCreate: () => new Date() })
-  createdAt: Date = new Date();
+  createdAt: Opt<Date> = new Date();
 }

@@ -1,4 +1,4 @@
-import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { CallbackDelivery } from './callback-delivery.js';
 
 /** One HTTP attempt at a callback: what was answered, how fast, and what went wrong. */

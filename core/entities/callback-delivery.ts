@@ -1,4 +1,4 @@
-import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, PrimaryKey, Property, type Opt } from '@mikro-orm/core';
 import { Merchant } from './merchant.js';
 
 export enum CallbackStatus {
@@ -42,10 +42,10 @@ export class CallbackDelivery {
   body!: string;
 
   @Property({ type: 'string', length: 24 })
-  status: CallbackStatus = CallbackStatus.Pending;
+  status: Opt<CallbackStatus> = CallbackStatus.Pending;
 
   @Property({ type: 'integer' })
-  attemptCount: number = 0;
+  attemptCount: Opt<number> = 0;
 
   @Property({ type: 'datetime', nullable: true })
   nextAttemptAt?: Date | null;
@@ -54,5 +54,5 @@ export class CallbackDelivery {
   deliveredAt?: Date | null;
 
   @Property({ type: 'datetime', onCreate: () => new Date() })
-  createdAt: Date = new Date();
+  createdAt: Opt<Date> = new Date();
 }

@@ -1,4 +1,4 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property, type Opt } from '@mikro-orm/core';
 
 /**
  * A row of the document-004 channel table (IDs 1–15 seeded by a migration). `plugin`
@@ -21,5 +21,5 @@ export class Channel {
   plugin?: string | null;
 
   @Property({ type: 'boolean' })
-  enabled: boolean = true;
+  enabled: Opt<boolean> = true;
 }

@@ -1,4 +1,4 @@
-import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Entity, ManyToOne, PrimaryKey, Property, Unique, type Opt } from '@mikro-orm/core';
 import { Merchant } from './merchant.js';
 
 /** Which dialect a credential authenticates; each merchant has at most one of each kind. */
@@ -42,7 +42,7 @@ export class Credential {
   secretHint!: string;
 
   @Property({ type: 'datetime', onCreate: () => new Date() })
-  createdAt: Date = new Date();
+  createdAt: Opt<Date> = new Date();
 
   @Property({ type: 'datetime', nullable: true })
   rotatedAt?: Date | null;

@@ -1,4 +1,4 @@
-import { BigIntType, Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { BigIntType, Entity, ManyToOne, PrimaryKey, Property, type Opt } from '@mikro-orm/core';
 import { Merchant } from './merchant.js';
 
 export enum LedgerAccountKind {
@@ -35,8 +35,8 @@ export class LedgerAccount {
 
   /** Integer fen. */
   @Property({ type: new BigIntType('number') })
-  balance: number = 0;
+  balance: Opt<number> = 0;
 
   @Property({ type: 'boolean' })
-  allowNegative: boolean = false;
+  allowNegative: Opt<boolean> = false;
 }

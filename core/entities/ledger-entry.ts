@@ -1,4 +1,4 @@
-import { BigIntType, Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { BigIntType, Entity, ManyToOne, PrimaryKey, Property, type Opt } from '@mikro-orm/core';
 import { LedgerAccount } from './ledger-account.js';
 import { LedgerTransaction } from './ledger-transaction.js';
 
@@ -23,5 +23,5 @@ export class LedgerEntry {
   balanceAfter!: number;
 
   @Property({ type: 'datetime', onCreate: () => new Date() })
-  createdAt: Date = new Date();
+  createdAt: Opt<Date> = new Date();
 }

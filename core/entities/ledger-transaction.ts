@@ -1,4 +1,4 @@
-import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, ManyToOne, PrimaryKey, Property, type Opt } from '@mikro-orm/core';
 import { Merchant } from './merchant.js';
 
 /** A balanced set of ledger entries. The unique idempotency key makes every posting happen once. */
@@ -18,5 +18,5 @@ export class LedgerTransaction {
   merchant?: Merchant | null;
 
   @Property({ type: 'datetime', onCreate: () => new Date() })
-  createdAt: Date = new Date();
+  createdAt: Opt<Date> = new Date();
 }

@@ -1,4 +1,4 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property, type Opt } from '@mikro-orm/core';
 
 export enum MerchantStatus {
   Active = 'active',
@@ -19,12 +19,12 @@ export class Merchant {
   name!: string;
 
   @Property({ type: 'string', length: 24 })
-  status: MerchantStatus = MerchantStatus.Active;
+  status: Opt<MerchantStatus> = MerchantStatus.Active;
 
   /** Fee charged on paid pay-ins, in basis points (1/10000); 0 by default. */
   @Property({ type: 'integer' })
-  feeRateBp: number = 0;
+  feeRateBp: Opt<number> = 0;
 
   @Property({ type: 'datetime', onCreate: () => new Date() })
-  createdAt: Date = new Date();
+  createdAt: Opt<Date> = new Date();
 }

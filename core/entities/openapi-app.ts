@@ -1,4 +1,4 @@
-import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, ManyToOne, PrimaryKey, Property, type Opt } from '@mikro-orm/core';
 import { Merchant } from './merchant.js';
 
 /** Document 003: an RSA2 open-API application of a merchant, holding the caller's public key. */
@@ -17,5 +17,5 @@ export class OpenApiApp {
   callerPublicKeyPem!: string;
 
   @Property({ type: 'datetime', onCreate: () => new Date() })
-  createdAt: Date = new Date();
+  createdAt: Opt<Date> = new Date();
 }

@@ -1,4 +1,4 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property, type Opt } from '@mikro-orm/core';
 
 /** Document 002: an upstream operator pushing phone-recharge orders. */
 @Entity({ tableName: 'operator' })
@@ -16,5 +16,5 @@ export class Operator {
   md5keySealed!: string;
 
   @Property({ type: 'datetime', onCreate: () => new Date() })
-  createdAt: Date = new Date();
+  createdAt: Opt<Date> = new Date();
 }

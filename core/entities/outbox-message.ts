@@ -1,4 +1,4 @@
-import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, PrimaryKey, Property, type Opt } from '@mikro-orm/core';
 
 /**
  * Work owed to the outside world, written in the same transaction as the state change
@@ -20,7 +20,7 @@ export class OutboxMessage {
   payload!: Record<string, unknown>;
 
   @Property({ type: 'datetime', onCreate: () => new Date() })
-  createdAt: Date = new Date();
+  createdAt: Opt<Date> = new Date();
 
   /** Earliest time the job may run (delayed work). */
   @Property({ type: 'datetime', nullable: true })

@@ -1,4 +1,4 @@
-import { BigIntType, Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { BigIntType, Entity, Index, ManyToOne, PrimaryKey, Property, Unique, type Opt } from '@mikro-orm/core';
 import { Merchant } from './merchant.js';
 
 export enum PayInStatus {
@@ -49,10 +49,10 @@ export class PayInOrder {
   paidAmount?: number | null;
 
   @Property({ type: new BigIntType('number') })
-  feeAmount: number = 0;
+  feeAmount: Opt<number> = 0;
 
   @Property({ type: 'string', length: 24 })
-  status: PayInStatus = PayInStatus.Pending;
+  status: Opt<PayInStatus> = PayInStatus.Pending;
 
   @Property({ type: 'text' })
   callbackUrl!: string;
@@ -82,5 +82,5 @@ export class PayInOrder {
   paidAt?: Date | null;
 
   @Property({ type: 'datetime', onCreate: () => new Date() })
-  createdAt: Date = new Date();
+  createdAt: Opt<Date> = new Date();
 }

@@ -1,4 +1,4 @@
-import { BigIntType, Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { BigIntType, Entity, Index, ManyToOne, PrimaryKey, Property, Unique, type Opt } from '@mikro-orm/core';
 import { Merchant } from './merchant.js';
 
 export enum PayoutStatus {
@@ -40,13 +40,13 @@ export class Payout {
   callbackUrl!: string;
 
   @Property({ type: 'string', length: 24 })
-  status: PayoutStatus = PayoutStatus.Pending;
+  status: Opt<PayoutStatus> = PayoutStatus.Pending;
 
   @Property({ type: 'string', length: 255, nullable: true })
   failureReason?: string | null;
 
   @Property({ type: 'datetime', onCreate: () => new Date() })
-  createdAt: Date = new Date();
+  createdAt: Opt<Date> = new Date();
 
   @Property({ type: 'datetime', nullable: true })
   finishedAt?: Date | null;

@@ -1,4 +1,4 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property, type Opt } from '@mikro-orm/core';
 
 /** A key pair the platform signs with (document 003 responses); the private half is sealed. */
 @Entity({ tableName: 'platform_key' })
@@ -16,5 +16,5 @@ export class PlatformKey {
   privateKeySealed!: string;
 
   @Property({ type: 'datetime', onCreate: () => new Date() })
-  createdAt: Date = new Date();
+  createdAt: Opt<Date> = new Date();
 }

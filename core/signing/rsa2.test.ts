@@ -106,6 +106,14 @@ describe('rsa2Verify', () => {
     expect(rsa2Verify(ERROR_TEXT, wrapped, PUBLIC_KEY_SPKI)).toBe(true);
   });
 
+  it('rejects a non-canonical spelling of a valid signature (same bytes, different text)', () => {
+    // The last group "QA==" carries 4 unused bits; "QB==" decodes to the same bytes.
+    expect(ERROR_SIGN.endsWith('QA==')).toBe(true);
+    const respelled = ERROR_SIGN.slice(0, -3) + 'B==';
+    expect(Buffer.from(respelled, 'base64').equals(Buffer.from(ERROR_SIGN, 'base64'))).toBe(true);
+    expect(rsa2Verify(ERROR_TEXT, respelled, PUBLIC_KEY_SPKI)).toBe(false);
+  });
+
   it('rejects tampered content', () => {
     expect(rsa2Verify(ERROR_TEXT.replace('姓名错误', '姓名正确'), ERROR_SIGN, PUBLIC_KEY_SPKI)).toBe(false);
     const tampered = rsa2SignContent({ ...REQUEST, timestamp: '2024-04-28 15:09:30' });

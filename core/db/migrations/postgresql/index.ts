@@ -1,12 +1,12 @@
 import type { MigrationObject } from '@mikro-orm/core';
-import { Migration20261122015559_initial } from './Migration20261122015559_initial.js';
+import { Migration20261122015958 as Migration20261122000000_initial } from './Migration20261122000000_initial.js';
 import { Migration20261122015600_seed_channels } from './Migration20261122015600_seed_channels.js';
 import { Migration20261122015601_ledger_guard } from './Migration20261122015601_ledger_guard.js';
 import { Migration20261122015602_seed_platform_accounts } from './Migration20261122015602_seed_platform_accounts.js';
 
 /** Checked-in postgresql migrations, in order. Maintained by `npm run migration:create`. */
 export const postgresqlMigrations: MigrationObject[] = [
-  { name: 'Migration20261122015559_initial', class: Migration20261122015559_initial },
+  { name: 'Migration20261122000000_initial', class: Migration20261122000000_initial },
   { name: 'Migration20261122015600_seed_channels', class: Migration20261122015600_seed_channels },
   { name: 'Migration20261122015601_ledger_guard', class: Migration20261122015601_ledger_guard },
   { name: 'Migration20261122015602_seed_platform_accounts', class: Migration20261122015602_seed_platform_accounts },

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261122015559_initial extends Migration {
+export class Migration20261122015958 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table "audit_entry" ("id" serial primary key, "actor" varchar(64) not null, "action" varchar(64) not null, "subject_type" varchar(32) not null, "subject_id" varchar(64) not null, "details" jsonb null, "created_at" timestamptz not null);`);

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261122015559_initial extends Migration {
+export class Migration20261122015958 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table \`audit_entry\` (\`id\` integer not null primary key autoincrement, \`actor\` text not null, \`action\` text not null, \`subject_type\` text not null, \`subject_id\` text not null, \`details\` json null, \`created_at\` datetime not null);`);

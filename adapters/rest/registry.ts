@@ -1,0 +1,13 @@
+import type { RestAdapter } from './adapter.js';
+
+/** Every REST dialect paymesh speaks. Adding one is one line here plus its folder. */
+export const restAdapters: RestAdapter[] = [];
+
+/** Adapters enabled by REST_ADAPTERS (`all` or a comma-separated list of names). */
+export function enabledAdapters(setting: string): RestAdapter[] {
+  if (setting.trim() === 'all') return restAdapters;
+  const wanted = new Set(setting.split(',').map((s) => s.trim()).filter(Boolean));
+  const unknown = [...wanted].filter((n) => !restAdapters.some((a) => a.name === n));
+  if (unknown.length) throw new Error(`REST_ADAPTERS names unknown adapters: ${unknown.join(', ')}`);
+  return restAdapters.filter((a) => wanted.has(a.name));
+}

@@ -1,0 +1,34 @@
+import type { Logger } from 'pino';
+import { loadConfig, type Config } from '../core/config.js';
+import { createCore, type Core } from '../core/core.js';
+import { SecretBox } from '../core/crypto/secret-box.js';
+import { migrate, openOrm } from '../core/db/orm.js';
+import { resolveSecretKey } from './secret-key.js';
+
+export interface BootOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Apply pending migrations (the all-in-one role and `migrate`); other roles refuse to run on an outdated schema. */
+  migrate: boolean;
+  log?: Logger;
+}
+
+/** Config → database → core: what every role and the CLI start with. */
+export async function bootCore(opts: BootOptions): Promise<Core> {
+  const config: Config = loadConfig(opts.env);
+  const secretKey = resolveSecretKey(config);
+  const orm = await openOrm({ databaseUrl: config.DATABASE_URL });
+  try {
+    const migrator = orm.getMigrator();
+    if (opts.migrate) {
+      const applied = await migrate(orm);
+      if (applied.length) opts.log?.info({ applied }, 'database migrated');
+    } else {
+      const pending = await migrator.getPendingMigrations();
+      if (pending.length) throw new Error(`the database needs ${pending.length} migration(s): run \`npm run migrate\` first`);
+    }
+  } catch (e) {
+    await orm.close(true);
+    throw e;
+  }
+  return createCore({ config, orm, secrets: SecretBox.fromHex(secretKey) });
+}

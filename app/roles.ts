@@ -1,0 +1,59 @@
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Core } from '../core/core.js';
+import { OutboxRelay } from '../workers/outbox-relay.js';
+import { evictionPolicyWarning, producerConnection } from '../workers/redis.js';
+import { WorkerRuntime } from '../workers/runtime.js';
+import { buildHttpServer } from './http.js';
+
+export const roles = ['all', 'api', 'workers'] as const;
+export type Role = (typeof roles)[number];
+
+export function isRole(s: string): s is Role {
+  return (roles as readonly string[]).includes(s);
+}
+
+export interface RunningRole {
+  http?: FastifyInstance;
+  /** Stops taking work, lets in-flight work finish, closes connections. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts one role (or all) on an already booted core. `api` serves HTTP; `workers`
+ * consumes queues and runs the outbox relay; `all` does both in one process.
+ */
+export async function startRole(role: Role, core: Core, redisUrl: string, log: Logger): Promise<RunningRole> {
+  const producer: Redis = producerConnection(redisUrl);
+  producer.on('error', () => undefined); // surfaced by /readyz and by the relay's retries
+  const warning = await evictionPolicyWarning(producer);
+  if (warning) log.warn(warning);
+
+  const prefix = core.config.REDIS_PREFIX;
+  let workers: WorkerRuntime | undefined;
+  let relay: OutboxRelay | undefined;
+  if (role === 'all' || role === 'workers') {
+    relay = new OutboxRelay(core, producer, log.child({ component: 'outbox-relay' }), { pollMs: core.config.OUTBOX_POLL_MS, prefix });
+    core.onOutboxCommitted(() => relay!.nudge());
+    relay.start();
+    workers = new WorkerRuntime(core, redisUrl, prefix, log.child({ component: 'workers' }));
+    workers.start();
+  }
+
+  let http: FastifyInstance | undefined;
+  if (role === 'all' || role === 'api') {
+    http = await buildHttpServer({ core, redis: producer });
+    await http.listen({ port: core.config.PORT, host: core.config.HOST });
+  }
+
+  return {
+    http,
+    stop: async () => {
+      await http?.close();
+      await relay?.stop();
+      await workers?.close();
+      producer.disconnect();
+    },
+  };
+}

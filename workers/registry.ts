@@ -1,0 +1,4 @@
+import type { WorkerDefinition } from './worker-definition.js';
+
+/** Every queue consumer; the `workers` role starts all of them. */
+export const workerDefinitions: WorkerDefinition[] = [];
