@@ -1,6 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // graphql ships CJS (`main`) and ESM (`module`) builds. Node (and so type-graphql, Apollo)
+    // loads the CJS one; Vite would hand our files the ESM one, and two graphql realms break
+    // `instanceof GraphQLScalarType/GraphQLError`. One build for everyone, as in production.
+    alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }],
+  },
   test: {
     include: ['**/*.test.ts'],
     exclude: ['node_modules/**', 'dist/**', 'data/**'],

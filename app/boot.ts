@@ -4,6 +4,9 @@ import { createCore, type Core } from '../core/core.js';
 import { SecretBox } from '../core/crypto/secret-box.js';
 import { migrate, openOrm } from '../core/db/orm.js';
 import { resolveSecretKey } from './secret-key.js';
+import { paymentChannelPlugins } from '../adapters/channels/index.js';
+import { createHeartbeatHandlers } from '../adapters/heartbeat-handlers/index.js';
+import { notificationParsers } from '../adapters/parsers/index.js';
 
 export interface BootOptions {
   env?: NodeJS.ProcessEnv;
@@ -30,5 +33,12 @@ export async function bootCore(opts: BootOptions): Promise<Core> {
     await orm.close(true);
     throw e;
   }
-  return createCore({ config, orm, secrets: SecretBox.fromHex(secretKey) });
+  return createCore({
+    config,
+    orm,
+    secrets: SecretBox.fromHex(secretKey),
+    channels: paymentChannelPlugins,
+    notificationParsers,
+    heartbeatHandlers: createHeartbeatHandlers({ log: opts.log ?? { debug: () => undefined } }),
+  });
 }

@@ -3,6 +3,7 @@ import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Core } from '../core/core.js';
+import { channelNotifyRoutes } from '../adapters/channels/notify-route.js';
 import { enabledAdapters } from '../adapters/rest/registry.js';
 import { loggerOptions } from './logger.js';
 
@@ -32,7 +33,9 @@ export async function buildHttpServer(opts: HttpOptions): Promise<FastifyInstanc
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 64 ? req.headers['x-request-id'] : randomUUID()),
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    // The legacy clients of document 004 come from a case-insensitive (.NET) world:
+    // `/api/pay/create` must reach `/api/Pay/Create`.
+    routerOptions: { caseSensitive: false },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
@@ -61,6 +64,7 @@ export async function buildHttpServer(opts: HttpOptions): Promise<FastifyInstanc
   });
 
   if (opts.rest !== false) {
+    await app.register(channelNotifyRoutes, { core });
     for (const adapter of enabledAdapters(core.config.REST_ADAPTERS)) {
       await app.register(adapter.plugin, { core });
     }

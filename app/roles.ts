@@ -6,8 +6,9 @@ import { OutboxRelay } from '../workers/outbox-relay.js';
 import { evictionPolicyWarning, producerConnection } from '../workers/redis.js';
 import { WorkerRuntime } from '../workers/runtime.js';
 import { buildHttpServer } from './http.js';
+import { buildGraphRoleServer, graphRoles, inProcessGateway, isGraphRole } from '../gateway/roles.js';
 
-export const roles = ['all', 'api', 'workers'] as const;
+export const roles = ['all', 'api', 'workers', ...graphRoles] as const;
 export type Role = (typeof roles)[number];
 
 export function isRole(s: string): s is Role {
@@ -23,6 +24,7 @@ export interface RunningRole {
 /**
  * Starts one role (or all) on an already booted core. `api` serves HTTP; `workers`
  * consumes queues and runs the outbox relay; `all` does both in one process.
+ * `gateway` and `subgraph-*` split the GraphQL graph over processes (gateway/roles.ts).
  */
 export async function startRole(role: Role, core: Core, redisUrl: string, log: Logger): Promise<RunningRole> {
   const producer: Redis = producerConnection(redisUrl);
@@ -42,8 +44,18 @@ export async function startRole(role: Role, core: Core, redisUrl: string, log: L
   }
 
   let http: FastifyInstance | undefined;
+  let stopGraph: (() => Promise<void>) | undefined;
   if (role === 'all' || role === 'api') {
-    http = await buildHttpServer({ core, redis: producer });
+    // `all` also serves the federated GraphQL gateway at /graphql, its subgraphs in memory.
+    const graph = role === 'all' ? await inProcessGateway(core, log) : undefined;
+    http = await buildHttpServer({ core, redis: producer, readiness: graph?.readiness });
+    await graph?.register(http);
+    stopGraph = graph?.stop;
+    await http.listen({ port: core.config.PORT, host: core.config.HOST });
+  } else if (isGraphRole(role)) {
+    const graph = await buildGraphRoleServer(role, core, log);
+    http = graph.http;
+    stopGraph = graph.stop;
     await http.listen({ port: core.config.PORT, host: core.config.HOST });
   }
 
@@ -51,6 +63,7 @@ export async function startRole(role: Role, core: Core, redisUrl: string, log: L
     http,
     stop: async () => {
       await http?.close();
+      await stopGraph?.();
       await relay?.stop();
       await workers?.close();
       producer.disconnect();

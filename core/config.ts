@@ -8,11 +8,11 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const positiveInt = z.coerce.number().int().positive();
+const positiveInt = z.coerce.number({ invalid_type_error: 'must be a whole number' }).int().positive();
 
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: z.coerce.number({ invalid_type_error: 'must be a port number (0–65535)' }).int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z
     .string()
@@ -26,12 +26,19 @@ export const configSchema = z.object({
     .optional(),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   SUBGRAPH_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  SUBGRAPH_MERCHANTS_URL: z.string().url().optional(),
+  SUBGRAPH_ORDERS_URL: z.string().url().optional(),
+  SUBGRAPH_CONFIGS_URL: z.string().url().optional(),
+  GRAPHQL_MAX_DEPTH: positiveInt.default(10),
+  GRAPHQL_MAX_COST: positiveInt.default(5000),
   PUBLIC_BASE_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REST_ADAPTERS: z.string().default('all'),
   SANDBOX_CHANNEL: bool.optional(),
   CALLBACK_ALLOW_LOOPBACK: bool.optional(),
   CALLBACK_TIMEOUT_MS: positiveInt.default(5000),
+  CALLBACK_RETRY_SCALE: z.coerce.number().min(0).max(1000).default(1),
+  CALLBACK_LOCK_MS: positiveInt.default(30_000),
   PAYIN_EXPIRY_SECONDS: positiveInt.default(900),
   REPORT_TIMESTAMP_WINDOW_SECONDS: positiveInt.default(600),
   REPORT_EXPIRED_GRACE_SECONDS: z.coerce.number().int().min(0).default(120),
@@ -60,13 +67,20 @@ export const configDescriptions: Record<keyof RawConfig, string> = {
   REDIS_PREFIX: 'key prefix of every BullMQ queue (lets several installations share one Redis)',
   SECRET_KEY: 'AES-256-GCM key (64 hex) encrypting secrets at rest; unset outside production: generated once into `./data/secret.key`',
   ADMIN_TOKEN: 'bearer token of the admin console (GraphQL); unset: admin GraphQL access is off',
-  SUBGRAPH_SECRET: 'shared secret the gateway sends to subgraphs run as separate roles',
+  SUBGRAPH_SECRET: 'shared secret the gateway sends to subgraphs run as separate roles (required by the `gateway` and `subgraph-*` roles)',
+  SUBGRAPH_MERCHANTS_URL: 'role `gateway`: URL of the merchants subgraph (`http://host:port/graphql` of a `subgraph-merchants` role)',
+  SUBGRAPH_ORDERS_URL: 'role `gateway`: URL of the orders subgraph (a `subgraph-orders` role)',
+  SUBGRAPH_CONFIGS_URL: 'role `gateway`: URL of the configs subgraph (a `subgraph-configs` role)',
+  GRAPHQL_MAX_DEPTH: 'deepest field nesting a GraphQL operation may have (answered `QUERY_TOO_DEEP`)',
+  GRAPHQL_MAX_COST: 'highest estimated cost of a GraphQL operation, list sizes (`first`) multiplied in (answered `QUERY_TOO_COSTLY`)',
   PUBLIC_BASE_URL: 'absolute URL of this server, used where a document needs one (QR links)',
   LOG_LEVEL: 'pino log level',
   REST_ADAPTERS: 'comma-separated REST dialects to mount (`all`, or e.g. `doc000,doc004`)',
   SANDBOX_CHANNEL: 'sandbox payment channel; default on, off when NODE_ENV=production',
-  CALLBACK_ALLOW_LOOPBACK: 'allow callbacks to loopback/private hosts (tests, dev); default on outside production',
-  CALLBACK_TIMEOUT_MS: 'timeout of one callback attempt',
+  CALLBACK_ALLOW_LOOPBACK: 'allow callbacks to loopback/private hosts (tests, dev; link-local/metadata addresses stay refused); default on outside production',
+  CALLBACK_TIMEOUT_MS: 'timeout of one callback attempt (DNS, connect, reply), in ms',
+  CALLBACK_RETRY_SCALE: 'multiplies every callback retry delay (1 = the documented schedule; tests use e.g. 0.001, operators may stretch it)',
+  CALLBACK_LOCK_MS: 'BullMQ lock of a callback job; a delivery whose worker died is resumed by another worker after about twice this long',
   PAYIN_EXPIRY_SECONDS: 'a pending pay-in expires after this long',
   REPORT_TIMESTAMP_WINDOW_SECONDS: 'allowed clock skew of signed monitor reports (document 000)',
   REPORT_EXPIRED_GRACE_SECONDS: 'a monitor report may still pay an order expired this recently',

@@ -2,9 +2,23 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/knex';
 import type { Config } from './config.js';
 import type { SecretBox } from './crypto/secret-box.js';
+import { CallbackService } from './services/callback-service.js';
+import { CollectionAccountService } from './services/collection-accounts.js';
 import { CredentialService } from './services/credentials.js';
 import { LedgerService } from './services/ledger.js';
 import { MerchantService } from './services/merchants.js';
+import { MonitorClientService } from './services/monitor-clients.js';
+import { MonitorReportService } from './services/monitor-reports.js';
+import { NotificationService } from './services/notifications.js';
+import { OpenApiAppService } from './services/openapi-apps.js';
+import { OperatorService } from './services/operators.js';
+import { PaymentChannels, type CollectionAccountProvider } from './services/payment-channels.js';
+import { PayInService } from './services/payins.js';
+import { PayoutService } from './services/payouts.js';
+import { ReportMatchingService } from './services/report-matching.js';
+import { ReportReplayService } from './services/report-replays.js';
+import { ThirdPartyAccountService } from './services/third-party-accounts.js';
+import type { HeartbeatHandler, NotificationParser, PaymentChannelPlugin } from './ports/index.js';
 
 /**
  * The one core every face (REST, GraphQL, workers, CLI) calls. It holds no HTTP, GraphQL
@@ -17,6 +31,28 @@ export interface Core {
   ledger: LedgerService;
   credentials: CredentialService;
   merchants: MerchantService;
+  /** Callback deliveries: attempts, resend, per-subject status. */
+  callbacks: CallbackService;
+  operators: OperatorService;
+  openApiApps: OpenApiAppService;
+  /** Registered payment channel plugins and the channel-table routing rule. */
+  channels: PaymentChannels;
+  payins: PayInService;
+  payouts: PayoutService;
+  /** Document 000: collection accounts (personal payment codes) the monitor channel allocates to. */
+  collectionAccounts: CollectionAccountService;
+  /** Document 000: monitor clients, heartbeats and the offline sweep. */
+  monitorClients: MonitorClientService;
+  /** Document 000: monitor reports → paid orders (unmatched ones kept for review). */
+  reportMatching: ReportMatchingService;
+  /** Document 000: forwarded notifications and their parsers. */
+  notifications: NotificationService;
+  /** Document 000: third-party account agents and their keys. */
+  thirdPartyAccounts: ThirdPartyAccountService;
+  /** Document 000: timestamp window and replay refusal of signed monitor requests. */
+  reportReplays: ReportReplayService;
+  /** Document 000: the five monitor requests, each one transaction with its replay claim. */
+  monitorReports: MonitorReportService;
   /** A fresh EntityManager for one unit of work (request, job, command). */
   em(): EntityManager;
   /**
@@ -28,18 +64,55 @@ export interface Core {
   onOutboxCommitted(listener: () => void): void;
 }
 
-export function createCore(deps: { config: Config; orm: MikroORM; secrets: SecretBox }): Core {
+export interface CoreDeps {
+  config: Config;
+  orm: MikroORM;
+  secrets: SecretBox;
+  /** Payment channel plugins (adapters/channels/index.ts); none by default. */
+  channels?: PaymentChannelPlugin[];
+  /** Where channels read collection accounts from; by default document 000's collection accounts. */
+  collectionAccounts?: CollectionAccountProvider;
+  /** Notification parsers (adapters/parsers/index.ts); none by default. */
+  notificationParsers?: NotificationParser[];
+  /** Heartbeat handlers (adapters/heartbeat-handlers/index.ts); none by default. */
+  heartbeatHandlers?: HeartbeatHandler[];
+}
+
+export function createCore(input: CoreDeps): Core {
+  const { channels: plugins = [], collectionAccounts: accountProvider, notificationParsers = [], heartbeatHandlers = [], ...deps } = input;
   const ledger = new LedgerService();
   const credentials = new CredentialService(deps.secrets);
   const merchants = new MerchantService(credentials, ledger);
   let outboxListener = (): void => undefined;
+  const outboxCommitted = (): void => outboxListener();
+  const collectionAccounts = new CollectionAccountService(deps.config);
+  const channels = new PaymentChannels(plugins, deps.config, deps.secrets, accountProvider ?? collectionAccounts.views);
+  const payins = new PayInService(deps.config, deps.secrets, ledger, channels, outboxCommitted);
+  const monitorClients = new MonitorClientService(deps.config);
+  const reportMatching = new ReportMatchingService(deps.config, payins, outboxCommitted);
+  const notifications = new NotificationService(notificationParsers, reportMatching);
+  const thirdPartyAccounts = new ThirdPartyAccountService(deps.config, deps.secrets);
+  const reportReplays = new ReportReplayService(deps.config);
   return {
     ...deps,
     ledger,
     credentials,
     merchants,
+    callbacks: new CallbackService(deps.config, outboxCommitted),
+    operators: new OperatorService(deps.secrets),
+    openApiApps: new OpenApiAppService(deps.secrets),
+    channels,
+    payins,
+    payouts: new PayoutService(deps.secrets, ledger, outboxCommitted),
+    collectionAccounts,
+    monitorClients,
+    reportMatching,
+    notifications,
+    thirdPartyAccounts,
+    reportReplays,
+    monitorReports: new MonitorReportService(reportReplays, reportMatching, notifications, monitorClients, thirdPartyAccounts, heartbeatHandlers, outboxCommitted),
     em: () => deps.orm.em.fork() as EntityManager,
-    outboxCommitted: () => outboxListener(),
+    outboxCommitted,
     onOutboxCommitted: (listener) => {
       outboxListener = listener;
     },

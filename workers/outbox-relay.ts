@@ -6,13 +6,18 @@ import { OutboxMessage } from '../core/entities/index.js';
 import { isQueueName, queueDefaults, type QueueName } from './queues.js';
 
 const BATCH = 200;
+const SWEEP_PAGE = 500;
 
 /**
  * Moves committed outbox rows into BullMQ. Each row becomes the job whose id is the row
  * id, then is stamped `relayedAt`. A failed `add` (Redis down) leaves the row for the
- * next tick. Rows relayed but never completed are checked against Redis on start and
- * every `sweepEveryMs`: a job missing from Redis (lost, flushed) is added again.
+ * next tick. Rows relayed but never completed are checked against Redis on start, after
+ * every reconnect and every `sweepEveryMs`: a job missing from Redis (lost, flushed) or
+ * failed for good while its row is still owed is added again; a row not completed is
+ * work still owed, so consumers complete rows they drop on purpose.
  * Several relays may run at once: job-id dedup makes a double add harmless.
+ * While Redis is unreachable a pass does nothing (no throw, no wait): BullMQ would
+ * otherwise hold a first `add` until Redis answers.
  */
 export class OutboxRelay {
   private readonly queues = new Map<QueueName, Queue>();
@@ -21,6 +26,11 @@ export class OutboxRelay {
   private again = false;
   private lastSweep = 0;
   private stopped = false;
+  /** Redis may have come back empty: sweep at once, and relay what piled up. */
+  private readonly onReconnect = (): void => {
+    this.lastSweep = 0;
+    this.nudge();
+  };
 
   constructor(
     private readonly core: Core,
@@ -31,6 +41,7 @@ export class OutboxRelay {
 
   start(): void {
     this.lastSweep = 0;
+    this.connection.on('ready', this.onReconnect);
     this.schedule(0);
   }
 
@@ -46,6 +57,7 @@ export class OutboxRelay {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.connection.off('ready', this.onReconnect);
     if (this.timer) clearTimeout(this.timer);
     await this.running;
     await Promise.all([...this.queues.values()].map((q) => q.close()));
@@ -53,6 +65,7 @@ export class OutboxRelay {
 
   /** One relay pass; returns how many rows were enqueued. Exposed for tests. */
   async relayOnce(): Promise<number> {
+    if (!this.redisReady()) return 0;
     const em = this.core.em();
     const rows = await em.find(OutboxMessage, { relayedAt: null }, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: BATCH });
     let relayed = 0;
@@ -64,19 +77,61 @@ export class OutboxRelay {
     return relayed;
   }
 
-  /** Re-adds relayed-but-unfinished rows whose job Redis no longer has. Returns how many. */
+  /**
+   * Re-adds relayed-but-unfinished rows whose job Redis no longer has, or whose job failed
+   * for good. Walks every such row (callbacks wait up to a day, so there can be many), a
+   * page at a time. Returns how many were re-added.
+   */
   async sweepOnce(): Promise<number> {
+    if (!this.redisReady()) return 0;
     const em = this.core.em();
-    const rows = await em.find(OutboxMessage, { relayedAt: { $ne: null }, completedAt: null }, { orderBy: { createdAt: 'asc' }, limit: 1000 });
     let readded = 0;
-    for (const row of rows) {
-      if (!isQueueName(row.topic)) continue;
-      const job = await this.queue(row.topic).getJob(row.id);
-      if (job) continue;
-      if (await this.enqueue(row)) readded++;
+    let after: { createdAt: Date; id: string } | null = null;
+    for (;;) {
+      const page: OutboxMessage[] = await em.find(
+        OutboxMessage,
+        {
+          relayedAt: { $ne: null },
+          completedAt: null,
+          ...(after ? { $or: [{ createdAt: { $gt: after.createdAt } }, { createdAt: after.createdAt, id: { $gt: after.id } }] } : {}),
+        },
+        { orderBy: { createdAt: 'asc', id: 'asc' }, limit: SWEEP_PAGE },
+      );
+      for (const row of page) {
+        const outcome = await this.sweepRow(row);
+        if (outcome === 'redis_down') return this.sweptReport(readded);
+        if (outcome === 'readded') readded++;
+      }
+      if (page.length < SWEEP_PAGE) return this.sweptReport(readded);
+      const last = page[page.length - 1]!;
+      after = { createdAt: last.createdAt, id: last.id };
+      em.clear();
     }
-    if (readded) this.log.warn({ readded }, 'outbox: re-enqueued jobs missing from Redis');
+  }
+
+  private async sweepRow(row: OutboxMessage): Promise<'kept' | 'readded' | 'redis_down'> {
+    if (!isQueueName(row.topic)) return 'kept';
+    try {
+      const job = await this.queue(row.topic).getJob(row.id);
+      // A live job (waiting, delayed, active) will finish the work; a completed one
+      // means the consumer is done with it. A failed one gave up while the row is
+      // still owed: it is replaced, or the work would be lost.
+      if (job && !(await job.isFailed())) return 'kept';
+      if (job) await job.remove();
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'outbox: Redis unavailable during sweep, will retry');
+      return 'redis_down';
+    }
+    return (await this.enqueue(row)) ? 'readded' : 'redis_down';
+  }
+
+  private sweptReport(readded: number): number {
+    if (readded) this.log.warn({ readded }, 'outbox: re-enqueued jobs missing from Redis or failed');
     return readded;
+  }
+
+  private redisReady(): boolean {
+    return this.connection.status === 'ready';
   }
 
   private async enqueue(row: OutboxMessage): Promise<boolean> {
@@ -116,7 +171,7 @@ export class OutboxRelay {
     this.running = (async () => {
       try {
         const sweepEvery = this.options.sweepEveryMs ?? 60_000;
-        if (Date.now() - this.lastSweep >= sweepEvery) {
+        if (Date.now() - this.lastSweep >= sweepEvery && this.redisReady()) {
           this.lastSweep = Date.now();
           await this.sweepOnce();
         }

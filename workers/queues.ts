@@ -17,7 +17,8 @@ export type QueueName = keyof QueuePayloads;
 
 export const queueDefaults: Record<QueueName, JobsOptions> = {
   // The callback engine keeps its own retry schedule (per dialect) in the database and
-  // re-delays the job itself; BullMQ attempts only cover a crash of the worker.
+  // re-delays the job itself; BullMQ attempts only cover an error inside the processor
+  // (database unreachable), and a crashed worker is covered by stalled-job recovery.
   callbacks: { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: 5000 },
   sms: { attempts: 3, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: 5000 },
   upstream: { attempts: 1, removeOnComplete: 100, removeOnFail: 1000 },

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 
 const VERSION = 'v1';
 
@@ -23,6 +23,15 @@ export class SecretBox {
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
     return `${VERSION}:${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64')}`;
+  }
+
+  /**
+   * A 32-byte key for one purpose (e.g. `channel:sandbox`), derived from the master key so
+   * that every process of an installation agrees on it without another secret to configure,
+   * and so that a leaked derived key reveals neither the master key nor its other derivations.
+   */
+  derive(purpose: string): Buffer {
+    return createHmac('sha256', this.key).update(`paymesh-derive:${purpose}`).digest();
   }
 
   open(sealed: string): string {

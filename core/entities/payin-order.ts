@@ -75,6 +75,10 @@ export class PayInOrder {
   @Property({ type: 'string', length: 64, nullable: true })
   upstreamTradeNo?: string | null;
 
+  /** What settled it: `channel:<plugin>`, `report:<id>`, `admin`… (for support questions). */
+  @Property({ type: 'string', length: 64, nullable: true })
+  settledVia?: string | null;
+
   @Property({ type: 'datetime' })
   expiresAt!: Date;
 

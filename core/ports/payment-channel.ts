@@ -15,6 +15,11 @@ export interface PayAction {
   fields?: Record<string, string>;
   /** A short line the cashier shows (e.g. "Scan with Alipay"). */
   hint?: string;
+  /**
+   * Dev-only: a same-origin path the cashier page may POST to (its "Simulate payment" button)
+   * to make the channel's payer side pay this order. Only the sandbox sets it.
+   */
+  simulatePaymentPath?: string;
 }
 
 /**
@@ -33,6 +38,7 @@ export interface AmountCandidate {
 export type PayActionPlan = { action: PayAction } | { candidates: AmountCandidate[] };
 
 export interface PayInRequest {
+  /** Public id of the order being created (the cashier URL's `id`); unique, chosen before planning. */
   orderPublicId: string;
   merchantId: number;
   channelId: number;
@@ -83,10 +89,25 @@ export interface CollectionAccountView {
   enabled: boolean;
 }
 
-/** Read-only data core lends a plugin while it plans a pay action. */
+/** How an allocating channel may shift an amount to make it unique (config AMOUNT_STEP_*). */
+export interface AmountStepPolicy {
+  /** How many 1-fen steps to try besides the exact amount. */
+  count: number;
+  direction: 'down' | 'up' | 'both';
+}
+
+/** Read-only data core lends a plugin while it plans a pay action or verifies a notification. */
 export interface ChannelContext {
   /** Enabled collection accounts of the merchant for a pay type (empty until a channel needs them). */
   collectionAccounts(merchantId: number, payType: string | null): Promise<CollectionAccountView[]>;
+  /**
+   * A 32-byte key of this plugin, derived from the installation's SECRET_KEY: the same in
+   * every process, different per plugin. Lets a plugin sign what it hands out (a pay URL)
+   * and verify it when it comes back, without a setting of its own.
+   */
+  signingKey: Buffer;
+  amountSteps: AmountStepPolicy;
+  now: Date;
 }
 
 export interface PaymentChannelPlugin<Options = unknown> {
@@ -96,8 +117,11 @@ export interface PaymentChannelPlugin<Options = unknown> {
   /** Validates a collection account's options; also drives admin forms. */
   readonly optionsSchema?: z.ZodType<Options>;
   planPayAction(request: PayInRequest, context: ChannelContext): Promise<PayActionPlan>;
-  /** Verifies an upstream notification. Throws on a bad signature; never writes. */
-  notify?(input: ChannelNotifyInput): Promise<ChannelNotification>;
+  /**
+   * Verifies an upstream notification (reaching `/channels/{id}/notify`). Throws on a bad
+   * signature; never writes. Core settles the order it names when `paid`, in one transaction.
+   */
+  notify?(input: ChannelNotifyInput, context: ChannelContext): Promise<ChannelNotification>;
   /** Notification/SMS text → amount + pay type. */
   parseMessage?(text: string): { amount: Fen; payType: string } | null;
   readonly scheduledTasks?: ScheduledTask[];

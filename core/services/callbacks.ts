@@ -2,14 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/knex';
 import { CallbackDelivery, Merchant } from '../entities/index.js';
 import { oweWork } from '../outbox/outbox.js';
+import { callbackProfiles, type CallbackProfileName } from './callback-profiles.js';
 
 export interface OwedCallback {
-  /** Delivery profile name (request shape, success rule, retry schedule), e.g. `doc004`. */
-  profile: string;
+  /** Delivery profile (request shape, success rule, retry schedule): core/services/callback-profiles.ts. */
+  profile: CallbackProfileName;
   merchantId: number | null;
   subject: { type: string; id: string | number };
   url: string;
-  contentType: string;
+  /** Defaults to the profile's content type. */
+  contentType?: string;
   /** The exact request body, frozen now so every retry sends the same bytes. */
   body: string;
 }
@@ -28,7 +30,7 @@ export function oweCallback(em: EntityManager, owed: OwedCallback): CallbackDeli
     subjectType: owed.subject.type,
     subjectId: String(owed.subject.id),
     url: owed.url,
-    contentType: owed.contentType,
+    contentType: owed.contentType ?? callbackProfiles[owed.profile].contentType,
     body: owed.body,
   });
   em.persist(delivery);

@@ -5,6 +5,8 @@ import { createCore, type Core } from '../../core/core.js';
 import { SecretBox } from '../../core/crypto/secret-box.js';
 import { migrate, openOrm } from '../../core/db/orm.js';
 import { createScratchDatabase } from '../../core/db/scratch-database.js';
+import { paymentChannelPlugins } from '../../adapters/channels/index.js';
+import { notificationParsers } from '../../adapters/parsers/index.js';
 
 /**
  * The database tests run on: PostgreSQL when DATABASE_URL is postgres:// (a fresh
@@ -35,7 +37,7 @@ export async function setupTestCore(env: Record<string, string> = {}): Promise<T
   });
   const orm = await openOrm({ databaseUrl: scratch.url, poolSize: 20 });
   await migrate(orm);
-  const core = createCore({ config, orm, secrets: SecretBox.fromHex(secretKeyHex) });
+  const core = createCore({ config, orm, secrets: SecretBox.fromHex(secretKeyHex), channels: paymentChannelPlugins, notificationParsers });
   afterAll(async () => {
     await orm.close(true);
     await scratch.drop();

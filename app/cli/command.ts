@@ -1,0 +1,27 @@
+import type { Core } from '../../core/core.js';
+
+export class UsageError extends Error {}
+
+export interface ParsedArgs {
+  positionals: string[];
+  flags: Record<string, string | boolean>;
+}
+
+/** One admin command: `group action`, e.g. `merchant create`. Returns the JSON it prints. */
+export interface CliCommand {
+  name: string;
+  usage: string;
+  run(core: Core, args: ParsedArgs): Promise<Record<string, unknown>>;
+}
+
+export function requireFlag(args: ParsedArgs, name: string): string {
+  const v = args.flags[name];
+  if (typeof v !== 'string' || v === '') throw new UsageError(`--${name} is required`);
+  return v;
+}
+
+export function requirePositional(args: ParsedArgs, index: number, what: string): string {
+  const v = args.positionals[index];
+  if (!v) throw new UsageError(`${what} is required`);
+  return v;
+}

@@ -1,0 +1,89 @@
+import type { EntityManager } from '@mikro-orm/knex';
+import { Credential, CredentialKind, type PayInOrder, type Payout } from '../entities/index.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import { formatFenAsWholeYuan, formatFenAsYuan } from '../money/fen.js';
+import { orderedMd5Sign, PAYIN_CALLBACK_FIELDS, PAYOUT_CALLBACK_FIELDS, type SignField } from '../signing/index.js';
+import { oweCallback } from './callbacks.js';
+import { CoreError } from './errors.js';
+
+/**
+ * The two callbacks document 004 defines. Pay-ins and payouts are document-004 objects
+ * (their merchant identity is the appKey), so core freezes the exact form body when the
+ * state change commits; the `doc004` delivery profile sends it as is.
+ */
+export const DOC004_CALLBACK_PROFILE = 'doc004';
+export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
+
+interface AppCredential {
+  appKey: string;
+  secret: string;
+}
+
+/** The merchant's document-004 appKey and its secret in clear (in memory only, to sign). */
+export async function openAppCredential(em: EntityManager, secrets: SecretBox, merchantId: number): Promise<AppCredential> {
+  const credential = await em.findOne(Credential, { merchant: merchantId, kind: CredentialKind.AppKey });
+  if (!credential) throw new CoreError('not_found', `merchant ${merchantId} has no appKey`);
+  return { appKey: credential.lookup, secret: secrets.open(credential.secretSealed) };
+}
+
+/** The signed fields in the documented order, then `sign`, form-encoded (UTF-8). */
+function signedForm(fields: SignField[], secret: string): string {
+  const form = new URLSearchParams(fields.map(([k, v]): [string, string] => [k, v]));
+  form.append('sign', orderedMd5Sign(fields, secret));
+  return form.toString();
+}
+
+/**
+ * `amount=<paid yuan>&appKey=&channel=<channelId>&mrn=&originAmount=<asked yuan>&sign=`.
+ * Both amounts carry exactly two decimals ("精确到分").
+ */
+export function payInCallbackBody(order: PayInOrder, credential: AppCredential): string {
+  const values: Record<(typeof PAYIN_CALLBACK_FIELDS)[number], string> = {
+    amount: formatFenAsYuan(order.paidAmount ?? order.payableAmount),
+    appKey: credential.appKey,
+    channel: String(order.channelId),
+    mrn: order.mrn,
+    originAmount: formatFenAsYuan(order.originAmount),
+  };
+  return signedForm(PAYIN_CALLBACK_FIELDS.map((k) => [k, values[k]] as const), credential.secret);
+}
+
+/** `amount=<whole yuan>&appKey=&mrn=&sign=`. */
+export function payoutCallbackBody(payout: Payout, credential: AppCredential): string {
+  const values: Record<(typeof PAYOUT_CALLBACK_FIELDS)[number], string> = {
+    amount: formatFenAsWholeYuan(payout.amount),
+    appKey: credential.appKey,
+    mrn: payout.mrn,
+  };
+  return signedForm(PAYOUT_CALLBACK_FIELDS.map((k) => [k, values[k]] as const), credential.secret);
+}
+
+/** Owes (in the caller's transaction) the pay-in callback of a paid order. */
+export async function owePayInCallback(em: EntityManager, secrets: SecretBox, order: PayInOrder): Promise<string> {
+  const merchantId = order.merchant.id;
+  const body = payInCallbackBody(order, await openAppCredential(em, secrets, merchantId));
+  const delivery = oweCallback(em, {
+    profile: DOC004_CALLBACK_PROFILE,
+    merchantId,
+    subject: { type: 'payin', id: order.publicId },
+    url: order.callbackUrl,
+    contentType: FORM_CONTENT_TYPE,
+    body,
+  });
+  return delivery.id;
+}
+
+/** Owes (in the caller's transaction) the payout callback of a completed payout. */
+export async function owePayoutCallback(em: EntityManager, secrets: SecretBox, payout: Payout): Promise<string> {
+  const merchantId = payout.merchant.id;
+  const body = payoutCallbackBody(payout, await openAppCredential(em, secrets, merchantId));
+  const delivery = oweCallback(em, {
+    profile: DOC004_CALLBACK_PROFILE,
+    merchantId,
+    subject: { type: 'payout', id: payout.publicId },
+    url: payout.callbackUrl,
+    contentType: FORM_CONTENT_TYPE,
+    body,
+  });
+  return delivery.id;
+}

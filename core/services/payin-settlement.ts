@@ -1,0 +1,153 @@
+import type { EntityManager } from '@mikro-orm/knex';
+import type { Config } from '../config.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import { PayInOrder, PayInStatus } from '../entities/index.js';
+import type { Fen } from '../money/fen.js';
+import type { ChannelNotification, ChannelNotifyInput } from '../ports/index.js';
+import { releaseClaimOf, releaseStaleClaims } from './amount-claims.js';
+import { owePayInCallback } from './doc004-callbacks.js';
+import { CoreError } from './errors.js';
+import { accountCode, PLATFORM_CLEARING, PLATFORM_FEES, type LedgerService } from './ledger.js';
+import type { PaymentChannels } from './payment-channels.js';
+
+/** A payment that arrived for a pay-in, as whoever saw it reports it. */
+export interface ReceivedPayment {
+  /** What actually arrived, in fen. May differ from `payableAmount`; the callback reports both. */
+  amountReceived: Fen;
+  /** The upstream's reference (channel trade no, report id), at most 64 characters. */
+  upstreamTradeNo: string | null;
+  /** Who settles, recorded on the order: `channel:<plugin>`, `report:<id>`, `admin`… (≤ 64 chars). */
+  source: string;
+  /**
+   * Also accept an order that expired at most REPORT_EXPIRED_GRACE_SECONDS ago (a monitor
+   * report that arrives late for money that did arrive in time). Default false.
+   */
+  allowExpiredWithinGrace?: boolean;
+  /** Refuse unless the order was created through this plugin: a channel may only pay its own orders. */
+  plugin?: string;
+  now?: Date;
+}
+
+/** `paid`: this call paid it. `already_paid`: it was paid before (nothing credited twice). */
+export type SettleResult = { outcome: 'paid' | 'already_paid'; order: PayInOrder };
+
+/** Fee of a pay-in: floor(amount × feeRateBp / 10000) — rounded in the merchant's favour, exact in BigInt. */
+export function payInFee(amount: Fen, feeRateBp: number): Fen {
+  return Number((BigInt(amount) * BigInt(feeRateBp)) / 10000n);
+}
+
+/** Settles pay-ins (pending → paid) and expires them; the write half of PayInService. */
+export class PayInSettlement {
+  constructor(
+    private readonly config: Config,
+    private readonly secrets: SecretBox,
+    private readonly ledger: LedgerService,
+    private readonly channels: PaymentChannels,
+    private readonly outboxCommitted: () => void,
+  ) {}
+
+  private get graceMs(): number {
+    return this.config.REPORT_EXPIRED_GRACE_SECONDS * 1000;
+  }
+
+  async settle(em: EntityManager, orderPublicId: string, payment: ReceivedPayment): Promise<SettleResult> {
+    const now = payment.now ?? new Date();
+    if (!Number.isSafeInteger(payment.amountReceived) || payment.amountReceived <= 0) {
+      throw new CoreError('invalid_input', 'amountReceived must be a positive whole number of fen');
+    }
+    if ((payment.upstreamTradeNo?.length ?? 0) > 64 || payment.source.length === 0 || payment.source.length > 64) {
+      throw new CoreError('invalid_input', 'upstreamTradeNo must be at most 64 and source 1–64 characters');
+    }
+    const result = await em.transactional(async (tx) => {
+      const order = await tx.findOne(PayInOrder, { publicId: orderPublicId }, { populate: ['merchant'] });
+      if (!order) throw new CoreError('not_found', `no pay-in ${orderPublicId}`);
+      if (payment.plugin !== undefined && order.channelPlugin !== payment.plugin) {
+        throw new CoreError('forbidden', `pay-in ${orderPublicId} is not served by ${payment.plugin}`);
+      }
+      // The conditional update is the guard: of two concurrent settles only one finds the
+      // order still payable (the row lock makes the second re-check and match nothing).
+      const payable = payment.allowExpiredWithinGrace
+        ? { status: { $in: [PayInStatus.Pending, PayInStatus.Expired] }, expiresAt: { $gt: new Date(now.getTime() - this.graceMs) } }
+        : { status: PayInStatus.Pending, expiresAt: { $gt: now } };
+      const fee = payInFee(payment.amountReceived, order.merchant.feeRateBp);
+      const changed = await tx.nativeUpdate(
+        PayInOrder,
+        { id: order.id, ...payable },
+        {
+          status: PayInStatus.Paid,
+          paidAmount: payment.amountReceived,
+          feeAmount: fee,
+          paidAt: now,
+          upstreamTradeNo: payment.upstreamTradeNo,
+          settledVia: payment.source,
+        },
+      );
+      const current = await tx.findOneOrFail(PayInOrder, { id: order.id }, { populate: ['merchant'], refresh: true });
+      if (changed === 0) {
+        if (current.status === PayInStatus.Paid) return { outcome: 'already_paid', order: current } as const;
+        throw new CoreError('conflict', `pay-in ${orderPublicId} can no longer be paid (${current.status === PayInStatus.Pending ? 'expired' : current.status})`, {
+          status: current.status,
+        });
+      }
+      const merchantId = current.merchant.id;
+      await this.ledger.post(tx, {
+        idempotencyKey: `payin:${current.id}:paid`,
+        reason: 'payin_paid',
+        merchantId,
+        legs: [
+          { account: PLATFORM_CLEARING, amount: -payment.amountReceived },
+          { account: accountCode(merchantId, 'available'), amount: payment.amountReceived - fee },
+          ...(fee > 0 ? [{ account: PLATFORM_FEES, amount: fee }] : []),
+        ],
+      });
+      await releaseClaimOf(tx, current.id);
+      await owePayInCallback(tx, this.secrets, current);
+      await tx.flush();
+      return { outcome: 'paid', order: current } as const;
+    });
+    if (result.outcome === 'paid') this.outboxCommitted();
+    return result;
+  }
+
+  /**
+   * Marks pending pay-ins whose time ran out as expired and frees the amounts of orders that
+   * can no longer be paid. Idempotent; meant to be called every few seconds by a scheduler
+   * (the upstream-polling worker). Readers never depend on it: statuses are computed from
+   * `expiresAt`, and a stale amount claim is taken over when a new order needs it.
+   */
+  async expireDue(em: EntityManager, now = new Date()): Promise<{ expired: number; claimsReleased: number }> {
+    return em.transactional(async (tx) => {
+      const expired = await tx.nativeUpdate(PayInOrder, { status: PayInStatus.Pending, expiresAt: { $lte: now } }, { status: PayInStatus.Expired });
+      const claimsReleased = await releaseStaleClaims(tx, new Date(now.getTime() - this.graceMs));
+      return { expired, claimsReleased };
+    });
+  }
+
+  /**
+   * A notification reaching `/channels/{pluginId}/notify`: the plugin verifies it (throwing
+   * on a bad signature), and a paid one settles the order it names, if that order is the
+   * plugin's own. Returns the plugin's verdict and what settling did.
+   */
+  async acceptChannelNotification(
+    em: EntityManager,
+    pluginId: string,
+    input: ChannelNotifyInput,
+  ): Promise<{ notification: ChannelNotification; settled: SettleResult | null }> {
+    const plugin = this.channels.plugin(pluginId);
+    if (!plugin?.notify) throw new CoreError('not_found', `no payment channel ${pluginId} takes notifications`);
+    let notification: ChannelNotification;
+    try {
+      notification = await plugin.notify(input, this.channels.context(em, plugin));
+    } catch (e) {
+      throw new CoreError('unauthenticated', `${pluginId} rejected the notification: ${(e as Error).message}`);
+    }
+    if (!notification.paid) return { notification, settled: null };
+    const settled = await this.settle(em, notification.orderPublicId, {
+      amountReceived: notification.amountReceived,
+      upstreamTradeNo: notification.upstreamTradeNo,
+      source: `channel:${pluginId}`,
+      plugin: pluginId,
+    });
+    return { notification, settled };
+  }
+}

@@ -1,0 +1,58 @@
+import type { EntityManager } from '@mikro-orm/knex';
+import type { Config } from '../config.js';
+import { ReportReplay } from '../entities/index.js';
+import { CoreError } from './errors.js';
+import { dateParam } from './ledger.js';
+
+/** What makes a signed monitor request fresh: who sent it, its signature and its timestamp. */
+export interface ReplayGuard {
+  /** `merchant:<id>` or `third:<id>`. */
+  caller: string;
+  /** As verified, normalised by the face (hex lowercased) so case variants are one signature. */
+  signature: string;
+  /** The request's `timestamp`, as an instant. */
+  timestamp: Date;
+}
+
+/**
+ * Document 000: a request's `timestamp` must lie within REPORT_TIMESTAMP_WINDOW_SECONDS of
+ * the server clock (either side), and a signature seen inside that window is a replay. The
+ * seen signatures are rows under a unique constraint, claimed in the transaction of the
+ * request's own writes: a refused or failed request leaves no claim behind.
+ */
+export class ReportReplayService {
+  constructor(private readonly config: Config) {}
+
+  private get windowMs(): number {
+    return this.config.REPORT_TIMESTAMP_WINDOW_SECONDS * 1000;
+  }
+
+  /** Throws `unauthenticated` when the timestamp is outside the window. */
+  checkFresh(guard: ReplayGuard, now = new Date()): void {
+    if (Math.abs(now.getTime() - guard.timestamp.getTime()) > this.windowMs) {
+      throw new CoreError('unauthenticated', 'timestamp is outside the allowed window', { reason: 'stale_timestamp' });
+    }
+  }
+
+  /** Claims the signature inside the caller's transaction; throws `duplicate` for a replay. */
+  async claim(em: EntityManager, guard: ReplayGuard, now = new Date()): Promise<void> {
+    this.checkFresh(guard, now);
+    // `on conflict do nothing` instead of catching the violation: on PostgreSQL a failed
+    // insert would abort the whole transaction of the request.
+    const rows = await em.execute<Array<{ id: number }>>(
+      `insert into report_replay (caller, signature, created_at) values (?, ?, ?) on conflict do nothing returning id`,
+      [guard.caller, guard.signature, dateParam(em, now)],
+    );
+    if (rows.length === 0) throw new CoreError('duplicate', 'this signed request was already received', { reason: 'replay' });
+  }
+
+  /**
+   * Deletes claims that can no longer matter: a request is accepted at most one window after
+   * its timestamp, and its timestamp may be one window ahead of the clock, so two windows
+   * (plus a minute of slack) cover every replay the window check would not already refuse.
+   */
+  async prune(em: EntityManager, now = new Date()): Promise<number> {
+    const before = new Date(now.getTime() - 2 * this.windowMs - 60_000);
+    return em.nativeDelete(ReportReplay, { createdAt: { $lt: before } });
+  }
+}

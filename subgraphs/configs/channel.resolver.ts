@@ -1,0 +1,26 @@
+import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { Channel } from '../../core/entities/index.js';
+import type { SubgraphContext } from '../shared/context.js';
+import { notFound, numericId, requireIdentity } from '../shared/guards.js';
+import { ChannelNode, toChannelNode } from './channel.type.js';
+
+/** Loads a channel by id; the channel table is readable by every caller (merchants pick channels from it). */
+export async function channelById(ctx: SubgraphContext, id: string): Promise<ChannelNode> {
+  requireIdentity(ctx);
+  const channelId = numericId(id, 'channel');
+  return toChannelNode((await ctx.em.findOne(Channel, { id: channelId })) ?? notFound('channel'));
+}
+
+@Resolver(() => ChannelNode)
+export class ChannelResolver {
+  @Query(() => [ChannelNode], { description: 'The document-004 channel table, by id.' })
+  async channels(@Ctx() ctx: SubgraphContext): Promise<ChannelNode[]> {
+    requireIdentity(ctx);
+    return (await ctx.em.find(Channel, {}, { orderBy: { id: 'asc' } })).map(toChannelNode);
+  }
+
+  @Query(() => ChannelNode, { nullable: true })
+  async channel(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext): Promise<ChannelNode> {
+    return channelById(ctx, id);
+  }
+}

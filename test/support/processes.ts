@@ -1,0 +1,58 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+
+export const repoRoot = resolve(import.meta.dirname, '../..');
+export const tsxBin = resolve(repoRoot, 'node_modules/.bin/tsx');
+
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => res(port));
+    });
+    srv.on('error', rej);
+  });
+}
+
+export interface Spawned {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+}
+
+/** Runs a TypeScript entry of this repo with tsx, capturing stdout+stderr. */
+export function spawnTs(entry: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Spawned {
+  // tsx reads tsconfig.json from the cwd; name it, so legacy decorators compile from any cwd.
+  const child = spawn(tsxBin, ['--tsconfig', resolve(repoRoot, 'tsconfig.json'), resolve(repoRoot, entry), ...args], {
+    cwd: opts.cwd ?? repoRoot,
+    env: opts.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((res) =>
+    child.on('exit', (code, signal) => res({ code, signal, at: Date.now() })),
+  );
+  return { child, output: () => out, exited };
+}
+
+/** Polls `probe` until it returns true or `ms` pass. */
+export async function waitFor(probe: () => Promise<boolean>, ms: number, stepMs = 100): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await probe().catch(() => false)) return true;
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+  return false;
+}
+
+/** The environment without database/redis overrides: what a fresh `npm start` sees. */
+export function embeddedEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.DATABASE_URL;
+  delete env.SECRET_KEY;
+  return { ...env, ...extra };
+}

@@ -1,0 +1,99 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { resolve } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { CallbackStatus, OutboxMessage } from '../core/entities/index.js';
+import { oweCallback } from '../core/services/callbacks.js';
+import { startCallbackReceiver } from '../test/support/callback-receiver.js';
+import { setupTestCore } from '../test/support/core.js';
+import { repoRoot, waitFor } from '../test/support/processes.js';
+import { dropPrefix, testRedisUrl, uniquePrefix } from '../test/support/redis.js';
+import { workerConnection } from './redis.js';
+
+const core = await setupTestCore();
+const prefix = uniquePrefix('callbacks-crash');
+// The first request is held open until its worker dies; every later one is acknowledged.
+const receiver = await startCallbackReceiver((_req, i) => (i === 0 ? 'hang' : { status: 200, body: 'success' }));
+const children: ChildProcess[] = [];
+
+afterAll(async () => {
+  const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
+  const exits = running.map((c) => once(c, 'exit'));
+  for (const c of running) c.kill('SIGKILL');
+  await Promise.all(exits);
+  await receiver.close();
+  const redis = workerConnection(testRedisUrl);
+  await dropPrefix(redis, prefix);
+  redis.disconnect();
+});
+
+/** The `workers` role in its own process, on this file's database and Redis prefix. */
+function startWorkersProcess(): { child: ChildProcess; ready: Promise<void> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(repoRoot, 'test/support/workers-process.ts')], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: core.databaseUrl,
+      SECRET_KEY: core.secretKeyHex,
+      REDIS_URL: testRedisUrl,
+      REDIS_PREFIX: prefix,
+      CALLBACK_ALLOW_LOOPBACK: 'true',
+      // Longer than the test holds the first request, so the worker dies mid-attempt.
+      CALLBACK_TIMEOUT_MS: '30000',
+      CALLBACK_RETRY_SCALE: '0.001',
+      // A dead worker's job is taken over after about two lock periods.
+      CALLBACK_LOCK_MS: '500',
+      OUTBOX_POLL_MS: '50',
+    },
+  });
+  children.push(child);
+  let output = '';
+  const ready = new Promise<void>((res, rej) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      output += d.toString();
+      if (output.includes('ready')) res();
+    });
+    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    child.once('exit', (code) => rej(new Error(`workers process exited (${code}) before ready: ${output}`)));
+  });
+  return { child, ready };
+}
+
+it('loses no callback when the worker process is killed mid-delivery', async () => {
+  const body = 'amount=10.00&appKey=ak&channel=2&mrn=CRASH-1&originAmount=10.00&sign=ffffffffffffffffffffffffffffffff';
+  const id = await core.em().transactional(async (tx) =>
+    oweCallback(tx, { profile: 'doc004', merchantId: null, subject: { type: 'payin', id: 'CRASH-1' }, url: `${receiver.url}/notify`, body }).id,
+  );
+
+  const first = startWorkersProcess();
+  await first.ready;
+  await receiver.waitForRequests(1, 8000); // the first worker is now inside the attempt
+  const killed = once(first.child, 'exit');
+  first.child.kill('SIGKILL');
+  await killed;
+
+  // The attempt died with its worker: nothing was recorded and nothing is lost.
+  const orphaned = await core.callbacks.byId(core.em(), id);
+  expect(orphaned).toMatchObject({ status: CallbackStatus.Pending, attemptCount: 0 });
+  expect((await core.em().findOneOrFail(OutboxMessage, { id })).completedAt).toBeNull();
+
+  const second = startWorkersProcess();
+  await second.ready;
+  const delivered = await waitFor(async () => (await core.callbacks.byId(core.em(), id))?.status === CallbackStatus.Delivered, 8000, 50);
+  expect(delivered).toBe(true);
+
+  const attempts = await core.callbacks.listAttempts(core.em(), id);
+  expect(attempts.map((a) => [a.number, a.httpStatus, a.success])).toEqual([[1, 200, true]]);
+  expect((await core.em().findOneOrFail(OutboxMessage, { id })).completedAt).toBeInstanceOf(Date);
+  // At-least-once: the receiver saw the interrupted request and the delivered one, same bytes.
+  expect(receiver.requests).toHaveLength(2);
+  for (const req of receiver.requests) expect(req.body.toString('utf8')).toBe(body);
+
+  const stopped = once(second.child, 'exit');
+  second.child.kill('SIGTERM');
+  const [code] = (await stopped) as [number | null];
+  expect(code).toBe(0);
+});

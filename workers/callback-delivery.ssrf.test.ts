@@ -1,0 +1,54 @@
+import { afterAll, expect, it } from 'vitest';
+import { CallbackStatus } from '../core/entities/index.js';
+import { oweCallback } from '../core/services/callbacks.js';
+import { startCallbackReceiver } from '../test/support/callback-receiver.js';
+import { setupTestCore } from '../test/support/core.js';
+import { waitFor } from '../test/support/processes.js';
+import { dropPrefix, silentLog, testRedisUrl, uniquePrefix } from '../test/support/redis.js';
+import { callbackDeliveryWorker } from './callback-delivery.js';
+import { OutboxRelay } from './outbox-relay.js';
+import { producerConnection } from './redis.js';
+import { WorkerRuntime } from './runtime.js';
+
+// Production posture: callbacks to loopback and private networks are refused.
+const core = await setupTestCore({ CALLBACK_ALLOW_LOOPBACK: 'false', CALLBACK_RETRY_SCALE: '0.001' });
+const prefix = uniquePrefix('callbacks-ssrf');
+const producer = producerConnection(testRedisUrl);
+const relay = new OutboxRelay(core, producer, silentLog, { pollMs: 50, prefix });
+core.onOutboxCommitted(() => relay.nudge());
+relay.start();
+const runtime = new WorkerRuntime(core, testRedisUrl, prefix, silentLog, [callbackDeliveryWorker]);
+runtime.start();
+const receiver = await startCallbackReceiver(() => ({ status: 200, body: 'ok' }));
+
+afterAll(async () => {
+  await relay.stop();
+  await runtime.close();
+  await receiver.close();
+  await dropPrefix(producer, prefix);
+  producer.disconnect();
+});
+
+it('refuses callbacks to loopback hosts without opening a connection, recording each refusal', async () => {
+  const urls = [`${receiver.url}/cb`, `http://localhost:${receiver.port}/cb`, `http://[::ffff:127.0.0.1]:${receiver.port}/cb`];
+  const ids = await core.em().transactional(async (tx) =>
+    urls.map((url, i) => oweCallback(tx, { profile: 'doc002', merchantId: null, subject: { type: 'test', id: i }, url, body: 'x=1' }).id),
+  );
+  core.outboxCommitted();
+  const finished = await waitFor(
+    async () => (await Promise.all(ids.map((id) => core.callbacks.byId(core.em(), id)))).every((d) => d?.status === CallbackStatus.GivenUp),
+    8000,
+    25,
+  );
+  expect(finished).toBe(true);
+  for (const id of ids) {
+    const attempts = await core.callbacks.listAttempts(core.em(), id);
+    expect(attempts).toHaveLength(3);
+    for (const a of attempts) {
+      expect(a).toMatchObject({ httpStatus: null, success: false, replySnippet: null });
+      expect(a.error).toMatch(/^refused: .*loopback/);
+    }
+  }
+  expect(receiver.connections()).toBe(0);
+  expect(receiver.requests).toHaveLength(0);
+});
