@@ -16,7 +16,7 @@ import {
   type ValueNode,
 } from 'graphql';
 import { DEFAULT_PAGE_SIZE } from '../subgraphs/shared/connection.js';
-import { ErrorCode, graphqlError } from '../subgraphs/shared/errors.js';
+import { ErrorCode, requestError } from '../subgraphs/shared/errors.js';
 
 /** A list field without `first` (attempts, credentials) is assumed to hold this many items. */
 export const UNPAGED_LIST_SIZE = 10;
@@ -105,10 +105,10 @@ export function operationLimits<TContext extends BaseContext>(limits: { maxDepth
           const fragments = document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
           const measure = measureOperation(schema, operation, fragments, request.variables ?? {});
           if (measure.depth > limits.maxDepth) {
-            throw graphqlError(ErrorCode.QueryTooDeep, `operation is ${measure.depth} fields deep; the limit is ${limits.maxDepth}`);
+            throw requestError(ErrorCode.QueryTooDeep, `operation is ${measure.depth} fields deep; the limit is ${limits.maxDepth}`, 400);
           }
           if (measure.cost > limits.maxCost) {
-            throw graphqlError(ErrorCode.QueryTooCostly, `operation costs about ${measure.cost}; the limit is ${limits.maxCost} (ask for smaller pages)`);
+            throw requestError(ErrorCode.QueryTooCostly, `operation costs about ${measure.cost}; the limit is ${limits.maxCost} (ask for smaller pages)`, 400);
           }
         },
       };

@@ -25,3 +25,11 @@ export function requirePositional(args: ParsedArgs, index: number, what: string)
   if (!v) throw new UsageError(`${what} is required`);
   return v;
 }
+
+/** A flag that takes a value, when given; a bare `--flag` with no value is a usage error. */
+export function optionalFlag(args: ParsedArgs, name: string): string | undefined {
+  const v = args.flags[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw new UsageError(`--${name} takes a value`);
+  return v;
+}

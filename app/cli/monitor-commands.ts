@@ -18,8 +18,8 @@ async function merchantOf(core: Core, pid: string): Promise<Merchant> {
 
 function flag(args: ParsedArgs, name: string): string | undefined {
   const v = args.flags[name];
-  if (v === true) throw new UsageError(`--${name} needs a value`);
-  return v === undefined ? undefined : v;
+  if (v === undefined || typeof v === 'string') return v;
+  throw new UsageError(`--${name} needs a value`);
 }
 
 /** A yuan flag (`--max 5000.00`) → fen; `--max none` clears it. */

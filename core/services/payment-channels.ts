@@ -3,7 +3,15 @@ import type { Config } from '../config.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { Channel } from '../entities/index.js';
 import type { ChannelContext, CollectionAccountView, PaymentChannelPlugin } from '../ports/index.js';
+import { audit, type Actor } from './audit.js';
 import { CoreError } from './errors.js';
+
+/** What an admin may change of a channel-table row. `plugin: null` unassigns it. */
+export interface ChannelChanges {
+  name?: string;
+  plugin?: string | null;
+  enabled?: boolean;
+}
 
 /** Name of the plugin that serves unassigned channels while SANDBOX_CHANNEL is on. */
 export const SANDBOX_PLUGIN_ID = 'sandbox';
@@ -65,5 +73,30 @@ export class PaymentChannels {
       amountSteps: { count: this.config.AMOUNT_STEP_COUNT, direction: this.config.AMOUNT_STEP_DIRECTION },
       now,
     };
+  }
+
+  /** Every channel-table row, by id. */
+  async list(em: EntityManager): Promise<Channel[]> {
+    return em.find(Channel, {}, { orderBy: { id: 'asc' } });
+  }
+
+  /** Edits a channel-table row (data, not code), refusing plugins that are not registered; audited. */
+  async update(em: EntityManager, channelId: number, changes: ChannelChanges, actor: Actor): Promise<Channel> {
+    if (changes.plugin !== undefined && changes.plugin !== null && !this.active.has(changes.plugin)) {
+      throw new CoreError('invalid_input', `no active payment channel plugin "${changes.plugin}" (active: ${[...this.active.keys()].join(', ') || 'none'})`);
+    }
+    if (changes.name !== undefined && (changes.name.trim() === '' || changes.name.length > 64)) {
+      throw new CoreError('invalid_input', 'channel name must be 1–64 characters');
+    }
+    return em.transactional(async (tx) => {
+      const channel = await tx.findOne(Channel, { id: channelId });
+      if (!channel) throw new CoreError('not_found', `no channel ${channelId}`);
+      const before = { name: channel.name, plugin: channel.plugin ?? null, enabled: channel.enabled };
+      if (changes.name !== undefined) channel.name = changes.name.trim();
+      if (changes.plugin !== undefined) channel.plugin = changes.plugin;
+      if (changes.enabled !== undefined) channel.enabled = changes.enabled;
+      audit(tx, actor, 'channel.update', { type: 'channel', id: channelId }, { before, after: { name: channel.name, plugin: channel.plugin ?? null, enabled: channel.enabled } });
+      return channel;
+    });
   }
 }

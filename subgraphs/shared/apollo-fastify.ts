@@ -1,14 +1,20 @@
 import { Readable } from 'node:stream';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { ErrorCode } from './errors.js';
+
+export interface GateRefusal {
+  status: number;
+  code: string;
+  message: string;
+}
 
 export interface ApolloRouteOptions<TContext extends BaseContext> {
   server: ApolloServer<TContext>;
   /** Builds the operation context; a GraphQLError thrown here answers with its code and HTTP status. */
   context(req: FastifyRequest): Promise<TContext>;
-  /** Runs before Apollo sees the request; a sent reply ends it (the subgraph secret check). */
-  gate?(req: FastifyRequest, reply: FastifyReply): Promise<void> | void;
+  /** Runs before Apollo sees the request; a refusal is answered as is (the subgraph secret check). */
+  gate?(req: FastifyRequest): GateRefusal | null;
   path?: string;
 }
 
@@ -38,9 +44,9 @@ export function apolloRoute<TContext extends BaseContext>(opts: ApolloRouteOptio
       method: ['GET', 'POST'],
       url: opts.path ?? '/graphql',
       handler: async (req, reply) => {
-        if (opts.gate) {
-          await opts.gate(req, reply);
-          if (reply.sent) return reply;
+        const refusal = opts.gate?.(req);
+        if (refusal) {
+          return reply.code(refusal.status).type('application/json; charset=utf-8').send(graphqlErrorBody(refusal.message, refusal.code));
         }
         const headers = new HeaderMap();
         for (const [name, value] of Object.entries(req.headers)) {

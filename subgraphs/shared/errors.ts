@@ -23,18 +23,17 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 export const stableErrorCodes: ReadonlySet<string> = new Set<string>(Object.values(ErrorCode));
 
-/** HTTP status used when one of these errors ends a whole request (auth, limits). */
-const httpStatus: Partial<Record<ErrorCode, number>> = {
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  QUERY_TOO_DEEP: 400,
-  QUERY_TOO_COSTLY: 400,
-};
-
 /** An error with a stable code; `field` names the input at fault (forms highlight it). */
 export function graphqlError(code: ErrorCode, message: string, field?: string): GraphQLError {
-  const status = httpStatus[code];
-  return new GraphQLError(message, { extensions: { code, ...(field ? { field } : {}), ...(status ? { http: { status } } : {}) } });
+  return new GraphQLError(message, { extensions: { code, ...(field ? { field } : {}) } });
+}
+
+/**
+ * An error that ends the whole request before anything runs (authentication, limits),
+ * with the HTTP status Apollo Server should answer with. Field errors stay HTTP 200.
+ */
+export function requestError(code: ErrorCode, message: string, status: 400 | 401 | 403): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, http: { status } } });
 }
 
 const fromCore: Record<CoreErrorCode, ErrorCode> = {

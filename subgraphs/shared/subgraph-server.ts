@@ -3,7 +3,7 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDis
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Core } from '../../core/core.js';
-import { apolloRoute, graphqlErrorBody } from './apollo-fastify.js';
+import { apolloRoute } from './apollo-fastify.js';
 import type { SubgraphDefinition } from './build-subgraph.js';
 import { createSubgraphContext, type SubgraphContext } from './context.js';
 import { ErrorCode } from './errors.js';
@@ -32,11 +32,10 @@ export async function serveSubgraph(app: FastifyInstance, core: Core, subgraph: 
   await app.register(
     apolloRoute<SubgraphContext>({
       server,
-      gate: (req, reply) => {
+      gate: (req) => {
         const presented = req.headers[SUBGRAPH_SECRET_HEADER];
-        if (!secretsEqual(secret, typeof presented === 'string' ? presented : undefined)) {
-          void reply.code(401).type('application/json; charset=utf-8').send(graphqlErrorBody('this subgraph only answers the gateway', ErrorCode.Unauthenticated));
-        }
+        if (secretsEqual(secret, typeof presented === 'string' ? presented : undefined)) return null;
+        return { status: 401, code: ErrorCode.Unauthenticated, message: 'this subgraph only answers the gateway' };
       },
       context: async (req) => {
         const header = req.headers[IDENTITY_HEADER];

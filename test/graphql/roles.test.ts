@@ -45,6 +45,8 @@ describe(`the graph split over roles: gateway and three subgraphs over HTTP (${o
     const other = await createShop(core, 'Other Distributed Shop');
     const reply = await graphqlPost(gateway.url, other.dashboardToken, `query($id: ID!) { payInOrder(id: $id) { amount } }`, { id: paid.order.publicId });
     expect(errorCodes(reply)).toEqual(['NOT_FOUND']);
+    const forbidden = await graphqlPost(gateway.url, other.dashboardToken, `{ merchants { totalCount } }`);
+    expect([forbidden.status, errorCodes(forbidden)]).toEqual([200, ['FORBIDDEN']]);
   });
 
   it('has each subgraph refuse calls that do not come through the gateway (no or wrong shared secret)', async () => {

@@ -84,6 +84,7 @@ describe(`merchant A cannot read or change merchant B (${onPostgres ? 'PostgreSQ
     for (const query of ['{ merchants { totalCount } }', '{ auditEntries { totalCount } }', '{ paymentChannelPlugins { id } }']) {
       const reply = await server.gql(tokenA, query);
       expect(errorCodes(reply), query).toEqual(['FORBIDDEN']);
+      expect(reply.status, query).toBe(200);
     }
   });
 

@@ -75,8 +75,9 @@ export function readParams<T extends z.ZodTypeAny>(schema: T, params: RawParams)
   if (parsed.success) return parsed.data as z.output<T>;
   const issue = parsed.error.issues[0]!;
   const field = issue.path.join('.') || 'request';
-  const message = issue.code === 'invalid_type' && issue.received === 'undefined' ? 'is required' : issue.message;
-  throw badParams(`${field} ${message}`);
+  // An absent field fails every branch of the scalar union ("Invalid input"); say what it is.
+  const absent = typeof issue.path[0] === 'string' && params[issue.path[0]] === undefined;
+  throw badParams(`${field} ${absent ? 'is required' : issue.message}`);
 }
 
 /** Every received field except the signature, for the record kept with a report. */
