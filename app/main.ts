@@ -7,7 +7,7 @@ import { ConfigError, loadConfig } from '../core/config.js';
 import { bootCore } from './boot.js';
 import { createLogger } from './logger.js';
 import { RedisUnavailableError, resolveRedis } from './redis-launcher.js';
-import { isRole, roles, startRole } from './roles.js';
+import { isRole, roleNeedsRedis, roles, startRole } from './roles.js';
 
 async function main(): Promise<number> {
   const command = process.argv[2] ?? 'all';
@@ -34,7 +34,7 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  const redis = await resolveRedis(config.REDIS_URL);
+  const redis = roleNeedsRedis(command) ? await resolveRedis(config.REDIS_URL) : { url: null, private: false, stop: async () => undefined };
   if (redis.private) log.warn({ url: redis.url }, 'no Redis on 127.0.0.1:6379: started a private redis-server under ./data/redis');
   const core = await bootCore({ migrate: command === 'all', log });
   const running = await startRole(command, core, redis.url, log);

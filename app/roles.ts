@@ -26,7 +26,24 @@ export interface RunningRole {
  * consumes queues and runs the outbox relay; `all` does both in one process.
  * `gateway` and `subgraph-*` split the GraphQL graph over processes (gateway/roles.ts).
  */
-export async function startRole(role: Role, core: Core, redisUrl: string, log: Logger): Promise<RunningRole> {
+/** The GraphQL roles touch neither queues nor Redis. */
+export function roleNeedsRedis(role: Role): boolean {
+  return !isGraphRole(role);
+}
+
+export async function startRole(role: Role, core: Core, redisUrl: string | null, log: Logger): Promise<RunningRole> {
+  if (isGraphRole(role)) {
+    const graph = await buildGraphRoleServer(role, core, log);
+    await graph.http.listen({ port: core.config.PORT, host: core.config.HOST });
+    return {
+      http: graph.http,
+      stop: async () => {
+        await graph.http.close();
+        await graph.stop();
+      },
+    };
+  }
+  if (!redisUrl) throw new Error(`role ${role} needs Redis`);
   const producer: Redis = producerConnection(redisUrl);
   producer.on('error', () => undefined); // surfaced by /readyz and by the relay's retries
   const warning = await evictionPolicyWarning(producer);
@@ -51,11 +68,6 @@ export async function startRole(role: Role, core: Core, redisUrl: string, log: L
     http = await buildHttpServer({ core, redis: producer, readiness: graph?.readiness });
     await graph?.register(http);
     stopGraph = graph?.stop;
-    await http.listen({ port: core.config.PORT, host: core.config.HOST });
-  } else if (isGraphRole(role)) {
-    const graph = await buildGraphRoleServer(role, core, log);
-    http = graph.http;
-    stopGraph = graph.stop;
     await http.listen({ port: core.config.PORT, host: core.config.HOST });
   }
 

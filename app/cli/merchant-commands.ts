@@ -1,5 +1,6 @@
 import { formatFenAsYuan } from '../../core/money/fen.js';
-import { type CliCommand, requireFlag, requirePositional, UsageError } from './command.js';
+import { MerchantStatus } from '../../core/entities/index.js';
+import { type CliCommand, optionalFlag, requireFlag, requirePositional, UsageError } from './command.js';
 
 export const merchantCommands: CliCommand[] = [
   {
@@ -39,6 +40,29 @@ export const merchantCommands: CliCommand[] = [
       if (!merchant) throw new UsageError(`no merchant with pid ${pid}`);
       const { available, reserved } = await core.ledger.merchantBalances(em, merchant.id);
       return { pid, available, reserved, availableYuan: formatFenAsYuan(available), reservedYuan: formatFenAsYuan(reserved) };
+    },
+  },
+
+  {
+    name: 'merchant set',
+    usage: 'merchant set PID [--name NAME] [--status active|disabled] [--fee-bp N]   (audited; disabled stops every credential)',
+    async run(core, args) {
+      const pid = requirePositional(args, 0, 'PID');
+      const em = core.em();
+      const merchant = await core.merchants.byPid(em, pid);
+      if (!merchant) throw new UsageError(`no merchant with pid ${pid}`);
+      const status = optionalFlag(args, 'status');
+      if (status !== undefined && !Object.values(MerchantStatus).includes(status as MerchantStatus)) {
+        throw new UsageError('--status takes active or disabled');
+      }
+      const fee = optionalFlag(args, 'fee-bp');
+      const updated = await core.merchants.update(
+        em,
+        merchant.id,
+        { name: optionalFlag(args, 'name'), status: status as MerchantStatus | undefined, feeRateBp: fee === undefined ? undefined : Number(fee) },
+        'cli',
+      );
+      return { pid: updated.pid, name: updated.name, status: updated.status, feeRateBp: updated.feeRateBp };
     },
   },
 ];

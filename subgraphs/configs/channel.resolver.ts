@@ -4,11 +4,15 @@ import type { SubgraphContext } from '../shared/context.js';
 import { notFound, numericId, requireIdentity } from '../shared/guards.js';
 import { ChannelNode, toChannelNode } from './channel.type.js';
 
-/** Loads a channel by id; the channel table is readable by every caller (merchants pick channels from it). */
+/**
+ * Loads a channel by id; the channel table is readable by every caller (merchants pick
+ * channels from it). A page of orders names its channels in one `_entities` call, read
+ * with one query.
+ */
 export async function channelById(ctx: SubgraphContext, id: string): Promise<ChannelNode> {
   requireIdentity(ctx);
-  const channelId = numericId(id, 'channel');
-  return toChannelNode((await ctx.em.findOne(Channel, { id: channelId })) ?? notFound('channel'));
+  const loader = ctx.loader<number, Channel>('channels', async (ids) => new Map((await ctx.em.find(Channel, { id: { $in: ids } })).map((c) => [c.id, c])));
+  return toChannelNode((await loader.load(numericId(id, 'channel'))) ?? notFound('channel'));
 }
 
 @Resolver(() => ChannelNode)

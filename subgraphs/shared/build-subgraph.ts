@@ -31,12 +31,11 @@ export async function buildFederatedSubgraph(
   parts: {
     resolvers: NonEmptyArray<Function>; // eslint-disable-line @typescript-eslint/no-unsafe-function-type -- type-graphql's own resolver class type
     references: Record<string, ReferenceResolver>;
-    orphanedTypes?: Function[]; // eslint-disable-line @typescript-eslint/no-unsafe-function-type
   },
 ): Promise<SubgraphDefinition> {
   const schema = await buildSchema({
     resolvers: parts.resolvers,
-    orphanedTypes: parts.orphanedTypes ?? [],
+    orphanedTypes: [],
     globalMiddlewares: [guardAndMapErrors],
     validate: false,
     skipCheck: true,

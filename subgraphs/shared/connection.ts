@@ -117,7 +117,7 @@ function afterPosition(keys: readonly SortKey[], values: unknown[]): Record<stri
 
 export function checkPageSize(first: number): void {
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-    throw graphqlError(ErrorCode.BadUserInput, `first must be between 1 and ${MAX_PAGE_SIZE}`);
+    throw graphqlError(ErrorCode.BadUserInput, `first must be between 1 and ${MAX_PAGE_SIZE}`, 'first');
   }
 }
 

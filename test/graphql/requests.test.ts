@@ -36,6 +36,12 @@ describe(`GraphQL requests: authentication, errors, pagination and limits (${onP
     const badJson = await rawPost('{"query": ', { 'content-type': 'application/json', ...auth });
     expect(badJson.status).toBe(400);
     expect(badJson.json.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_REQUEST']);
+    const xml = await rawPost('<query/>', { 'content-type': 'application/xml', ...auth });
+    expect([xml.status, xml.json.errors?.map((e) => e.extensions?.code)]).toEqual([415, ['BAD_REQUEST']]);
+    const huge = await rawPost(JSON.stringify({ query: `{ viewer { role } } # ${'x'.repeat(1_100_000)}` }), { 'content-type': 'application/json', ...auth });
+    expect([huge.status, huge.json.errors?.map((e) => e.extensions?.code)]).toEqual([413, ['BAD_REQUEST']]);
+    const noQuery = await rawPost('{}', { 'content-type': 'application/json', ...auth });
+    expect([noQuery.status, noQuery.json.errors?.map((e) => e.extensions?.code)]).toEqual([400, ['BAD_REQUEST']]);
     const parse = await server.gql(TEST_ADMIN_TOKEN, '{ viewer { role }');
     expect([parse.status, errorCodes(parse)]).toEqual([400, ['GRAPHQL_PARSE_FAILED']]);
     const unknownField = await server.gql(TEST_ADMIN_TOKEN, '{ viewer { password } }');
