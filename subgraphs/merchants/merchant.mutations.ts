@@ -1,11 +1,12 @@
 import { Arg, Ctx, Field, ID, InputType, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
-import { Credential, type CredentialKind } from '../../core/entities/index.js';
+import { Credential, type CredentialKind, type MerchantStatus } from '../../core/entities/index.js';
 import { audit } from '../../core/services/audit.js';
 import type { SubgraphContext } from '../shared/context.js';
-import { notFound, requireAdmin } from '../shared/guards.js';
+import { notFound, numericId, requireAdmin, requireIdentity } from '../shared/guards.js';
+import { actorOf } from '../shared/identity.js';
 import { auditedTransaction } from '../shared/mutation.js';
 import { RotatedCredential, toCredentialNode } from './credential.type.js';
-import { CredentialKindEnum } from './enums.js';
+import { CredentialKindEnum, MerchantStatusEnum } from './enums.js';
 import { visibleMerchant } from './merchant.resolver.js';
 import { MerchantNode, toMerchantNode } from './merchant.type.js';
 
@@ -42,8 +43,36 @@ class CreatedMerchant {
   dashboardToken!: string;
 }
 
+@InputType('UpdateMerchantInput', { description: 'Fields left out stay as they are.' })
+class UpdateMerchantInput {
+  @Field(() => String, { nullable: true })
+  name?: string | null;
+
+  @Field(() => MerchantStatusEnum, { nullable: true, description: 'DISABLED stops every credential of the merchant at once.' })
+  status?: MerchantStatus | null;
+
+  @Field(() => Int, { nullable: true, description: 'Fee on paid pay-ins in basis points, 0–10000.' })
+  feeRateBp?: number | null;
+}
+
 @Resolver()
 export class MerchantMutations {
+  @Mutation(() => MerchantNode, { description: "Changes a merchant's name, status or fee rate (admin). Audited." })
+  async updateMerchant(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdateMerchantInput) input: UpdateMerchantInput,
+    @Ctx() ctx: SubgraphContext,
+  ): Promise<MerchantNode> {
+    requireAdmin(ctx);
+    const merchant = await ctx.core.merchants.update(
+      ctx.em,
+      numericId(id, 'merchant'),
+      { name: input.name ?? undefined, status: input.status ?? undefined, feeRateBp: input.feeRateBp ?? undefined },
+      actorOf(requireIdentity(ctx)),
+    );
+    return toMerchantNode(merchant);
+  }
+
   @Mutation(() => CreatedMerchant, { description: 'Creates a merchant with its ledger accounts and credentials (admin).' })
   async createMerchant(@Arg('input', () => CreateMerchantInput) input: CreateMerchantInput, @Ctx() ctx: SubgraphContext): Promise<CreatedMerchant> {
     requireAdmin(ctx);

@@ -196,3 +196,34 @@ describe(`admin mutations change what they say and are audited (${onPostgres ? '
     ]);
   });
 });
+
+describe('admin edits of merchants and the channel table', () => {
+  it('updateMerchant disables a merchant and changes its fee, audited; the merchant itself may not', async () => {
+    const shop = await createShop(core, 'Editable Shop');
+    const id = String(shop.merchant.id);
+    const denied = await server.gql<Data>(shop.dashboardToken, `mutation($id: ID!) { updateMerchant(id: $id, input: { feeRateBp: 0 }) { id } }`, { id });
+    expect(errorCodes(denied)).toEqual(['FORBIDDEN']);
+    const reply = await admin(`mutation($id: ID!) { updateMerchant(id: $id, input: { status: DISABLED, feeRateBp: 120 }) { id status feeRateBp name } }`, { id });
+    expect(reply.errors).toBeUndefined();
+    expect(reply.data!.updateMerchant).toEqual({ id, status: 'DISABLED', feeRateBp: 120, name: 'Editable Shop' });
+    const [entry] = await auditOf('merchant', id);
+    expect(entry).toMatchObject({ actor: 'admin', action: 'merchant.update', details: { after: { status: 'disabled', feeRateBp: 120 } } });
+    const bad = await admin(`mutation($id: ID!) { updateMerchant(id: $id, input: { feeRateBp: 20000 }) { id } }`, { id });
+    expect(errorCodes(bad)).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('updateChannel assigns a plugin to a channel and unassigns it, audited; unknown plugins are refused', async () => {
+    const assign = await admin(`mutation { updateChannel(id: "13", input: { plugin: "monitor", name: "微信赞赏码" }) { id name plugin enabled } }`);
+    expect(assign.errors).toBeUndefined();
+    expect(assign.data!.updateChannel).toMatchObject({ id: '13', plugin: 'monitor', enabled: true });
+    const unassign = await admin(`mutation { updateChannel(id: "13", input: { plugin: "" }) { plugin } }`);
+    expect(unassign.data!.updateChannel.plugin).toBeNull();
+    const entries = await auditOf('channel', '13');
+    expect(entries.map((e) => e.action)).toEqual(['channel.update', 'channel.update']);
+    const bad = await admin(`mutation { updateChannel(id: "13", input: { plugin: "nope" }) { id } }`);
+    expect(errorCodes(bad)).toEqual(['BAD_USER_INPUT']);
+    const shop = await createShop(core, 'Channel Meddler');
+    const denied = await server.gql<Data>(shop.dashboardToken, `mutation { updateChannel(id: "13", input: { enabled: false }) { id } }`);
+    expect(errorCodes(denied)).toEqual(['FORBIDDEN']);
+  });
+});
