@@ -1,15 +1,13 @@
 import { Migration } from '@mikro-orm/migrations';
+import { seedPlatformAccountsSql, unseedPlatformAccountsSql } from '../shared/seeds.js';
 
-/** The platform's own ledger accounts: clearing (the outside world, may go negative) and fees. */
+/** The platform's own ledger accounts: clearing and fees. */
 export class Migration20261122015602_seed_platform_accounts extends Migration {
   override async up(): Promise<void> {
-    this.addSql(
-      "insert into ledger_account (code, merchant_id, kind, balance, allow_negative) values " +
-        "('platform:clearing', null, 'platform_clearing', 0, true), ('platform:fees', null, 'platform_fees', 0, false);",
-    );
+    for (const sql of seedPlatformAccountsSql()) this.addSql(sql);
   }
 
   override async down(): Promise<void> {
-    this.addSql("delete from ledger_account where code in ('platform:clearing', 'platform:fees');");
+    for (const sql of unseedPlatformAccountsSql()) this.addSql(sql);
   }
 }
