@@ -39,4 +39,13 @@ export class LedgerAccount {
 
   @Property({ type: 'boolean' })
   allowNegative: Opt<boolean> = false;
+
+  /**
+   * Whether `balance` is kept in this row. Platform accounts take a leg of every pay-in
+   * of every merchant; updating one row from every transaction would serialise them all
+   * on its lock. Their balance is derived from their entries instead (and they are never
+   * debited below zero by design: clearing may go negative, fees only receive credits).
+   */
+  @Property({ type: 'boolean' })
+  trackBalance: Opt<boolean> = true;
 }

@@ -18,9 +18,9 @@ export class LedgerEntry {
   @Property({ type: new BigIntType('number') })
   amount!: number;
 
-  /** The account's balance right after this entry, for statements. */
-  @Property({ type: new BigIntType('number') })
-  balanceAfter!: number;
+  /** The account's balance right after this entry, for statements; null on accounts that do not track their balance in-row. */
+  @Property({ type: new BigIntType('number'), nullable: true })
+  balanceAfter?: number | null;
 
   @Property({ type: 'datetime', onCreate: () => new Date() })
   createdAt: Opt<Date> = new Date();

@@ -28,9 +28,11 @@ export function accountCode(merchantId: number, kind: 'available' | 'reserved'):
 
 /**
  * The double-entry ledger. Every posting balances to zero, happens at most once per
- * idempotency key, and moves balances with one conditional UPDATE per leg, so
+ * idempotency key, and moves tracked balances with one conditional UPDATE per leg, so
  * concurrent debits can never take an account below zero: the row lock (PostgreSQL) or
  * the single writer (SQLite) serialises them and the loser sees the new balance.
+ * Platform accounts do not track their balance in-row (LedgerAccount.trackBalance), so
+ * pay-ins of different merchants never wait on one shared row.
  */
 export class LedgerService {
   /** Opens the two accounts every merchant has. Call inside the merchant's creating transaction. */
@@ -41,6 +43,20 @@ export class LedgerService {
     ] as const) {
       em.persist(em.create(LedgerAccount, { code: accountCode(merchant.id, suffix), merchant, kind, balance: 0, allowNegative: false }));
     }
+  }
+
+  /** Account facts that never change once an account exists, cached by code. */
+  private readonly accounts = new Map<string, { id: number; trackBalance: boolean; allowNegative: boolean }>();
+
+  private async accountOf(em: EntityManager, code: string): Promise<{ id: number; trackBalance: boolean; allowNegative: boolean }> {
+    let known = this.accounts.get(code);
+    if (!known) {
+      const row = await em.findOne(LedgerAccount, { code }, { fields: ['id', 'trackBalance', 'allowNegative'] });
+      if (!row) throw new CoreError('not_found', `ledger account ${code} does not exist`);
+      known = { id: row.id, trackBalance: row.trackBalance, allowNegative: row.allowNegative };
+      this.accounts.set(code, known);
+    }
+    return known;
   }
 
   /** Applies a posting inside the caller's transaction; throws `insufficient_balance` and leaves nothing applied. */
@@ -60,23 +76,25 @@ export class LedgerService {
     // A stable lock order (by code) keeps two postings touching the same accounts from deadlocking.
     const legs = [...posting.legs].sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0));
     for (const leg of legs) {
-      const rows = await em.execute<Array<{ id: number; balance: number | string }>>(
-        `update ledger_account set balance = balance + ? where code = ? and (allow_negative or balance + ? >= 0)
-         returning id, balance`,
-        [leg.amount, leg.account, leg.amount],
-      );
-      const row = rows[0];
-      if (!row) {
-        const exists = await em.count(LedgerAccount, { code: leg.account });
-        if (!exists) throw new CoreError('not_found', `ledger account ${leg.account} does not exist`);
-        throw new CoreError('insufficient_balance', `insufficient balance on ${leg.account}`);
+      const account = await this.accountOf(em, leg.account);
+      let balanceAfter: number | null = null;
+      if (account.trackBalance) {
+        const rows = await em.execute<Array<{ balance: number | string }>>(
+          `update ledger_account set balance = balance + ? where id = ? and (allow_negative or balance + ? >= 0) returning balance`,
+          [leg.amount, account.id, leg.amount],
+        );
+        if (!rows[0]) throw new CoreError('insufficient_balance', `insufficient balance on ${leg.account}`);
+        balanceAfter = Number(rows[0].balance);
+      } else if (leg.amount < 0 && !account.allowNegative) {
+        // An untracked account has no row to guard a debit with; none of ours is debited.
+        throw new CoreError('invalid_input', `${leg.account} does not track its balance and cannot be debited`);
       }
       em.persist(
         em.create(LedgerEntry, {
           transaction: em.getReference(LedgerTransaction, Number(transactionId)),
-          account: em.getReference(LedgerAccount, Number(row.id)),
+          account: em.getReference(LedgerAccount, account.id),
           amount: leg.amount,
-          balanceAfter: Number(row.balance),
+          balanceAfter,
         }),
       );
     }
@@ -84,10 +102,13 @@ export class LedgerService {
     return { posted: true, transactionId: Number(transactionId) };
   }
 
+  /** An account's balance: its row for tracked accounts, the sum of its entries otherwise. */
   async balance(em: EntityManager, code: string): Promise<number> {
-    const account = await em.findOne(LedgerAccount, { code }, { fields: ['balance'] });
+    const account = await em.findOne(LedgerAccount, { code }, { fields: ['balance', 'trackBalance'] });
     if (!account) throw new CoreError('not_found', `ledger account ${code} does not exist`);
-    return account.balance;
+    if (account.trackBalance) return account.balance;
+    const rows = await em.execute<Array<{ total: number | string | null }>>('select sum(amount) as total from ledger_entry where account_id = ?', [account.id]);
+    return Number(rows[0]?.total ?? 0);
   }
 
   async merchantBalances(em: EntityManager, merchantId: number): Promise<{ available: number; reserved: number }> {

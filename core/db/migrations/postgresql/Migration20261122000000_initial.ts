@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261122020841 extends Migration {
+export class Migration20261122030817 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table "audit_entry" ("id" serial primary key, "actor" varchar(64) not null, "action" varchar(64) not null, "subject_type" varchar(32) not null, "subject_id" varchar(64) not null, "details" jsonb null, "created_at" timestamptz not null);`);
@@ -14,10 +14,10 @@ export class Migration20261122020841 extends Migration {
     this.addSql(`create table "ledger_transaction" ("id" serial primary key, "idempotency_key" varchar(128) not null, "reason" varchar(64) not null, "merchant_id" int null, "created_at" timestamptz not null);`);
     this.addSql(`alter table "ledger_transaction" add constraint "ledger_transaction_idempotency_key_unique" unique ("idempotency_key");`);
 
-    this.addSql(`create table "ledger_account" ("id" serial primary key, "code" varchar(64) not null, "merchant_id" int null, "kind" varchar(24) not null, "balance" bigint not null default 0, "allow_negative" boolean not null default false);`);
+    this.addSql(`create table "ledger_account" ("id" serial primary key, "code" varchar(64) not null, "merchant_id" int null, "kind" varchar(24) not null, "balance" bigint not null default 0, "allow_negative" boolean not null default false, "track_balance" boolean not null default true);`);
     this.addSql(`alter table "ledger_account" add constraint "ledger_account_code_unique" unique ("code");`);
 
-    this.addSql(`create table "ledger_entry" ("id" serial primary key, "transaction_id" int not null, "account_id" int not null, "amount" bigint not null, "balance_after" bigint not null, "created_at" timestamptz not null);`);
+    this.addSql(`create table "ledger_entry" ("id" serial primary key, "transaction_id" int not null, "account_id" int not null, "amount" bigint not null, "balance_after" bigint null, "created_at" timestamptz not null);`);
 
     this.addSql(`create table "credential" ("id" serial primary key, "merchant_id" int not null, "kind" varchar(24) not null, "lookup" varchar(128) not null, "secret_sealed" text not null, "secret_hint" varchar(8) not null, "created_at" timestamptz not null, "rotated_at" timestamptz null);`);
     this.addSql(`alter table "credential" add constraint "credential_merchant_id_kind_unique" unique ("merchant_id", "kind");`);

@@ -27,10 +27,14 @@ export const seedChannelsSql = (): string[] =>
 
 export const unseedChannelsSql = (): string[] => ['delete from channel where id between 1 and 15;'];
 
-/** The platform's own ledger accounts: clearing (the outside world, may go negative) and fees. */
+/**
+ * The platform's own ledger accounts: clearing (the outside world, may go negative) and
+ * fees. Neither tracks its balance in-row (see LedgerAccount.trackBalance): it is the sum
+ * of their entries.
+ */
 export const seedPlatformAccountsSql = (): string[] => [
-  "insert into ledger_account (code, merchant_id, kind, balance, allow_negative) values " +
-    "('platform:clearing', null, 'platform_clearing', 0, true), ('platform:fees', null, 'platform_fees', 0, false);",
+  "insert into ledger_account (code, merchant_id, kind, balance, allow_negative, track_balance) values " +
+    "('platform:clearing', null, 'platform_clearing', 0, true, false), ('platform:fees', null, 'platform_fees', 0, false, false);",
 ];
 
 export const unseedPlatformAccountsSql = (): string[] => ["delete from ledger_account where code in ('platform:clearing', 'platform:fees');"];

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261122020840 extends Migration {
+export class Migration20261122030817 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table \`audit_entry\` (\`id\` integer not null primary key autoincrement, \`actor\` text not null, \`action\` text not null, \`subject_type\` text not null, \`subject_id\` text not null, \`details\` json null, \`created_at\` datetime not null);`);
@@ -15,11 +15,11 @@ export class Migration20261122020840 extends Migration {
     this.addSql(`create unique index \`ledger_transaction_idempotency_key_unique\` on \`ledger_transaction\` (\`idempotency_key\`);`);
     this.addSql(`create index \`ledger_transaction_merchant_id_index\` on \`ledger_transaction\` (\`merchant_id\`);`);
 
-    this.addSql(`create table \`ledger_account\` (\`id\` integer not null primary key autoincrement, \`code\` text not null, \`merchant_id\` integer null, \`kind\` text not null, \`balance\` bigint not null default 0, \`allow_negative\` integer not null default false, constraint \`ledger_account_merchant_id_foreign\` foreign key(\`merchant_id\`) references \`merchant\`(\`id\`) on delete set null on update cascade);`);
+    this.addSql(`create table \`ledger_account\` (\`id\` integer not null primary key autoincrement, \`code\` text not null, \`merchant_id\` integer null, \`kind\` text not null, \`balance\` bigint not null default 0, \`allow_negative\` integer not null default false, \`track_balance\` integer not null default true, constraint \`ledger_account_merchant_id_foreign\` foreign key(\`merchant_id\`) references \`merchant\`(\`id\`) on delete set null on update cascade);`);
     this.addSql(`create unique index \`ledger_account_code_unique\` on \`ledger_account\` (\`code\`);`);
     this.addSql(`create index \`ledger_account_merchant_id_index\` on \`ledger_account\` (\`merchant_id\`);`);
 
-    this.addSql(`create table \`ledger_entry\` (\`id\` integer not null primary key autoincrement, \`transaction_id\` integer not null, \`account_id\` integer not null, \`amount\` bigint not null, \`balance_after\` bigint not null, \`created_at\` datetime not null, constraint \`ledger_entry_transaction_id_foreign\` foreign key(\`transaction_id\`) references \`ledger_transaction\`(\`id\`) on update cascade, constraint \`ledger_entry_account_id_foreign\` foreign key(\`account_id\`) references \`ledger_account\`(\`id\`) on update cascade);`);
+    this.addSql(`create table \`ledger_entry\` (\`id\` integer not null primary key autoincrement, \`transaction_id\` integer not null, \`account_id\` integer not null, \`amount\` bigint not null, \`balance_after\` bigint null, \`created_at\` datetime not null, constraint \`ledger_entry_transaction_id_foreign\` foreign key(\`transaction_id\`) references \`ledger_transaction\`(\`id\`) on update cascade, constraint \`ledger_entry_account_id_foreign\` foreign key(\`account_id\`) references \`ledger_account\`(\`id\`) on update cascade);`);
     this.addSql(`create index \`ledger_entry_transaction_id_index\` on \`ledger_entry\` (\`transaction_id\`);`);
     this.addSql(`create index \`ledger_entry_account_id_index\` on \`ledger_entry\` (\`account_id\`);`);
 

@@ -1,5 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
-import { Migration20261122020840 as Migration20261122000000_initial } from './Migration20261122000000_initial.js';
+import { Migration20261122030817 as Migration20261122000000_initial } from './Migration20261122000000_initial.js';
 import { Migration20261122015600_seed_channels } from './Migration20261122015600_seed_channels.js';
 import { Migration20261122015601_ledger_guard } from './Migration20261122015601_ledger_guard.js';
 import { Migration20261122015602_seed_platform_accounts } from './Migration20261122015602_seed_platform_accounts.js';
