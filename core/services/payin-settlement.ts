@@ -1,3 +1,4 @@
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/knex';
 import type { Config } from '../config.js';
 import type { SecretBox } from '../crypto/secret-box.js';
@@ -58,40 +59,46 @@ export class PayInSettlement {
     if ((payment.upstreamTradeNo?.length ?? 0) > 64 || payment.source.length === 0 || payment.source.length > 64) {
       throw new CoreError('invalid_input', 'upstreamTradeNo must be at most 64 and source 1–64 characters');
     }
-    const result = await em.transactional(async (tx) => {
-      const order = await tx.findOne(PayInOrder, { publicId: orderPublicId }, { populate: ['merchant'] });
+    // Inside a caller's transaction (a monitor report) no savepoint is needed: every refusal
+    // below is thrown before the first write.
+    const run = <T>(work: (tx: EntityManager) => Promise<T>): Promise<T> => (em.isInTransaction() ? work(em) : em.transactional(work));
+    const result = await run(async (tx) => {
+      // The row lock is the guard: of two concurrent settles the second waits here and then
+      // finds the order paid (SQLite has one writer, so its transactions never interleave).
+      const order = await tx.findOne(
+        PayInOrder,
+        { publicId: orderPublicId },
+        { populate: ['merchant'], ...(this.config.databaseKind === 'postgresql' ? { lockMode: LockMode.PESSIMISTIC_WRITE, lockTableAliases: ['p0'] } : {}) },
+      );
       if (!order) throw new CoreError('not_found', `no pay-in ${orderPublicId}`);
       if (payment.plugin !== undefined && order.channelPlugin !== payment.plugin) {
         throw new CoreError('forbidden', `pay-in ${orderPublicId} is not served by ${payment.plugin}`);
       }
-      // The conditional update is the guard: of two concurrent settles only one finds the
-      // order still payable (the row lock makes the second re-check and match nothing).
-      const payable = payment.allowExpiredWithinGrace
-        ? { status: { $in: [PayInStatus.Pending, PayInStatus.Expired] }, expiresAt: { $gt: new Date(now.getTime() - this.graceMs) } }
-        : { status: PayInStatus.Pending, expiresAt: { $gt: now } };
-      const fee = payInFee(payment.amountReceived, order.merchant.feeRateBp);
-      const changed = await tx.nativeUpdate(
-        PayInOrder,
-        { id: order.id, ...payable },
-        {
-          status: PayInStatus.Paid,
-          paidAmount: payment.amountReceived,
-          feeAmount: fee,
-          paidAt: now,
-          upstreamTradeNo: payment.upstreamTradeNo,
-          settledVia: payment.source,
-        },
-      );
-      const current = await tx.findOneOrFail(PayInOrder, { id: order.id }, { populate: ['merchant'], refresh: true });
-      if (changed === 0) {
-        if (current.status === PayInStatus.Paid) return { outcome: 'already_paid', order: current } as const;
-        throw new CoreError('conflict', `pay-in ${orderPublicId} can no longer be paid (${current.status === PayInStatus.Pending ? 'expired' : current.status})`, {
-          status: current.status,
+      if (order.status === PayInStatus.Paid) return { outcome: 'already_paid', order } as const;
+      const payableUntil = payment.allowExpiredWithinGrace ? order.expiresAt.getTime() + this.graceMs : order.expiresAt.getTime();
+      const payableStatus = order.status === PayInStatus.Pending || (payment.allowExpiredWithinGrace && order.status === PayInStatus.Expired);
+      if (!payableStatus || payableUntil <= now.getTime()) {
+        throw new CoreError('conflict', `pay-in ${orderPublicId} can no longer be paid (${order.status === PayInStatus.Pending ? 'expired' : order.status})`, {
+          status: order.status === PayInStatus.Pending ? PayInStatus.Expired : order.status,
         });
       }
-      const merchantId = current.merchant.id;
+      const fee = payInFee(payment.amountReceived, order.merchant.feeRateBp);
+      Object.assign(order, {
+        status: PayInStatus.Paid,
+        paidAmount: payment.amountReceived,
+        feeAmount: fee,
+        paidAt: now,
+        upstreamTradeNo: payment.upstreamTradeNo,
+        settledVia: payment.source,
+      });
+      await releaseClaimOf(tx, order.id);
+      await owePayInCallback(tx, this.secrets, order);
+      await tx.flush();
+      // Posted last: the merchant's balance row is the one lock every pay-in of this merchant
+      // shares, so it is taken as late as possible and held only until the commit.
+      const merchantId = order.merchant.id;
       await this.ledger.post(tx, {
-        idempotencyKey: `payin:${current.id}:paid`,
+        idempotencyKey: `payin:${order.id}:paid`,
         reason: 'payin_paid',
         merchantId,
         legs: [
@@ -100,10 +107,7 @@ export class PayInSettlement {
           ...(fee > 0 ? [{ account: PLATFORM_FEES, amount: fee }] : []),
         ],
       });
-      await releaseClaimOf(tx, current.id);
-      await owePayInCallback(tx, this.secrets, current);
-      await tx.flush();
-      return { outcome: 'paid', order: current } as const;
+      return { outcome: 'paid', order } as const;
     });
     if (result.outcome === 'paid') this.outboxCommitted();
     return result;
