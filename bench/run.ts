@@ -77,6 +77,12 @@ async function drainCallbacks(stack: BenchStack, shop: MonitorShop, after: strin
   log(`waited ${seconds} s for ${pending} callbacks owed by ${after}`);
 }
 
+/** The node flags `npm start` runs with (e.g. the heap budget), so the bench measures the process as shipped. */
+function startScriptNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  return pkg.scripts.start!.split(/\s+/).filter((t) => t.startsWith('--'));
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const machine = await captureMachine(POSTGRES_URL, REDIS_URL);
@@ -89,7 +95,7 @@ async function main(): Promise<void> {
       postgresUrl: POSTGRES_URL,
       redisUrl: REDIS_URL,
       cpuProfileDir: profile ? join(repoRoot, 'data', 'bench-profiles') : undefined,
-      nodeArgs: process.env.BENCH_APP_NODE_ARGS?.split(' ').filter(Boolean),
+      nodeArgs: [...startScriptNodeFlags(), ...(process.env.BENCH_APP_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
     });
   } catch (e) {
     // Nothing can be measured without the process under test; RESULTS.md says why.
