@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Core } from '../core/core.js';
 import { channelNotifyRoutes } from '../adapters/channels/notify-route.js';
 import { enabledAdapters } from '../adapters/rest/registry.js';
+import { pino, type DestinationStream } from 'pino';
 import { loggerOptions } from './logger.js';
 
 export interface ReadinessCheck {
@@ -19,6 +20,8 @@ export interface HttpOptions {
   readiness?: ReadinessCheck[];
   /** Mount the REST adapters (role `api` / `all`). */
   rest?: boolean;
+  /** Where log lines go (stdout by default); tests capture them to check redaction. */
+  logDestination?: DestinationStream;
 }
 
 /**
@@ -29,7 +32,7 @@ export interface HttpOptions {
 export async function buildHttpServer(opts: HttpOptions): Promise<FastifyInstance> {
   const { core } = opts;
   const app = Fastify({
-    logger: loggerOptions(core.config.LOG_LEVEL),
+    loggerInstance: pino(loggerOptions(core.config.LOG_LEVEL), opts.logDestination ?? pino.destination(1)) as FastifyBaseLogger,
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 64 ? req.headers['x-request-id'] : randomUUID()),
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
