@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+export { freePort } from '../../app/free-port.js';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 
@@ -77,16 +77,6 @@ export function startNodeProcess(opts: StartOptions): BenchProcess {
   };
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => res(port));
-    });
-    srv.on('error', rej);
-  });
-}
 
 /**
  * Polls `url` until it answers 200, failing early (with the process's output) when the

@@ -1,20 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+export { freePort } from '../../app/free-port.js';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 export const tsxBin = resolve(repoRoot, 'node_modules/.bin/tsx');
 
-export function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => res(port));
-    });
-    srv.on('error', rej);
-  });
-}
 
 export interface Spawned {
   child: ChildProcess;
