@@ -35,13 +35,13 @@ export class RedisUnavailableError extends Error {}
  * under ./data/redis (append-only, so a restart keeps queued jobs) stopped on exit;
  * else one clear line saying what to install.
  */
-export async function resolveRedis(configured: string | undefined, dataDir = './data'): Promise<ResolvedRedis> {
+export async function resolveRedis(configured: string | undefined, dataDir = './data', defaultUrl = DEFAULT_REDIS_URL): Promise<ResolvedRedis> {
   const none = async () => undefined;
   if (configured) {
     if (!(await answers(configured))) throw new RedisUnavailableError(`Redis at REDIS_URL (${redactUrl(configured)}) does not answer`);
     return { url: configured, stop: none, private: false };
   }
-  if (await answers(DEFAULT_REDIS_URL)) return { url: DEFAULT_REDIS_URL, stop: none, private: false };
+  if (await answers(defaultUrl)) return { url: defaultUrl, stop: none, private: false };
   if (spawnSync('redis-server', ['--version']).status !== 0) {
     throw new RedisUnavailableError(
       'no Redis answers on 127.0.0.1:6379 and redis-server is not installed: install Redis (e.g. `apt-get install redis-server`) or set REDIS_URL',
