@@ -58,32 +58,31 @@ export function payoutCallbackBody(payout: Payout, credential: AppCredential): s
   return signedForm(PAYOUT_CALLBACK_FIELDS.map((k) => [k, values[k]] as const), credential.secret);
 }
 
-/** Owes (in the caller's transaction) the pay-in callback of a paid order. */
-export async function owePayInCallback(em: EntityManager, secrets: SecretBox, order: PayInOrder): Promise<string> {
-  const merchantId = order.merchant.id;
-  const body = payInCallbackBody(order, await openAppCredential(em, secrets, merchantId));
+/** Owes (in the caller's transaction) one document-004 callback, signed with the merchant's app secret now. */
+async function oweDoc004Callback<T extends { merchant: { id: number }; publicId: string; callbackUrl: string }>(
+  em: EntityManager,
+  secrets: SecretBox,
+  subject: { type: 'payin' | 'payout'; row: T },
+  bodyOf: (row: T, credential: Awaited<ReturnType<typeof openAppCredential>>) => string,
+): Promise<string> {
+  const merchantId = subject.row.merchant.id;
   const delivery = oweCallback(em, {
     profile: DOC004_CALLBACK_PROFILE,
     merchantId,
-    subject: { type: 'payin', id: order.publicId },
-    url: order.callbackUrl,
+    subject: { type: subject.type, id: subject.row.publicId },
+    url: subject.row.callbackUrl,
     contentType: FORM_CONTENT_TYPE,
-    body,
+    body: bodyOf(subject.row, await openAppCredential(em, secrets, merchantId)),
   });
   return delivery.id;
 }
 
+/** Owes (in the caller's transaction) the pay-in callback of a paid order. */
+export function owePayInCallback(em: EntityManager, secrets: SecretBox, order: PayInOrder): Promise<string> {
+  return oweDoc004Callback(em, secrets, { type: 'payin', row: order }, payInCallbackBody);
+}
+
 /** Owes (in the caller's transaction) the payout callback of a completed payout. */
-export async function owePayoutCallback(em: EntityManager, secrets: SecretBox, payout: Payout): Promise<string> {
-  const merchantId = payout.merchant.id;
-  const body = payoutCallbackBody(payout, await openAppCredential(em, secrets, merchantId));
-  const delivery = oweCallback(em, {
-    profile: DOC004_CALLBACK_PROFILE,
-    merchantId,
-    subject: { type: 'payout', id: payout.publicId },
-    url: payout.callbackUrl,
-    contentType: FORM_CONTENT_TYPE,
-    body,
-  });
-  return delivery.id;
+export function owePayoutCallback(em: EntityManager, secrets: SecretBox, payout: Payout): Promise<string> {
+  return oweDoc004Callback(em, secrets, { type: 'payout', row: payout }, payoutCallbackBody);
 }
