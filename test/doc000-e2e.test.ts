@@ -1,16 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallbackDelivery, CallbackStatus, Channel, PaymentReport, PayInOrder, PayInStatus } from '../core/entities/index.js';
 import { formatFenAsYuan, parseYuanToFen } from '../core/money/fen.js';
-import { OutboxRelay } from '../workers/outbox-relay.js';
-import { producerConnection } from '../workers/redis.js';
-import { WorkerRuntime } from '../workers/runtime.js';
 import { runUpstreamTask, UPSTREAM_TASKS } from '../workers/upstream-polling.js';
 import { startCallbackReceiver, type CallbackReceiver } from './support/callback-receiver.js';
 import { onPostgres, setupTestCore } from './support/core.js';
 import { nowSeconds, postJson, signed } from './support/doc000.js';
 import { payInCallbackSign, postJson as post004, signPayIn, startHttp } from './support/doc004.js';
 import { waitFor } from './support/processes.js';
-import { dropPrefix, silentLog, testRedisUrl, uniquePrefix } from './support/redis.js';
+import { silentLog } from './support/redis.js';
+import { startQueuePipeline, type QueuePipeline } from './support/queue-pipeline.js';
 
 /**
  * Document 000 end to end with every real part: a document-004 pay-in on the monitor
@@ -18,10 +16,7 @@ import { dropPrefix, silentLog, testRedisUrl, uniquePrefix } from './support/red
  * outbox relay, the registered queue workers and the merchant's callback receiver.
  */
 const core = await setupTestCore({ CALLBACK_ALLOW_LOOPBACK: 'true', CALLBACK_RETRY_SCALE: '0.001', OUTBOX_POLL_MS: '50', AMOUNT_STEP_COUNT: '60' });
-const prefix = uniquePrefix('doc000-e2e');
-const producer = producerConnection(testRedisUrl);
-const relay = new OutboxRelay(core, producer, silentLog, { pollMs: 50, prefix });
-const runtime = new WorkerRuntime(core, testRedisUrl, prefix, silentLog);
+let pipeline: QueuePipeline;
 let http: Awaited<ReturnType<typeof startHttp>>;
 let merchantSite: CallbackReceiver;
 
@@ -82,19 +77,14 @@ async function reportPaid(shop: Shop, amountFen: number, upstreamId: string) {
 
 beforeAll(async () => {
   await core.em().nativeUpdate(Channel, { id: ALIPAY_CHANNEL }, { plugin: 'monitor' });
-  core.onOutboxCommitted(() => relay.nudge());
-  relay.start();
-  runtime.start();
+  pipeline = startQueuePipeline(core, 'doc000-e2e');
   http = await startHttp(core);
   merchantSite = await startCallbackReceiver(() => ({ status: 200, body: 'success' }));
 });
 afterAll(async () => {
   await http.app.close();
   await merchantSite.close();
-  await relay.stop();
-  await runtime.close();
-  await dropPrefix(producer, prefix);
-  producer.disconnect();
+  await pipeline.close();
 });
 
 function callbacksTo(mrn: string): Array<Record<string, string>> {

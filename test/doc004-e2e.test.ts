@@ -1,8 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallbackDelivery, CallbackStatus, Payout } from '../core/entities/index.js';
-import { OutboxRelay } from '../workers/outbox-relay.js';
-import { producerConnection } from '../workers/redis.js';
-import { WorkerRuntime } from '../workers/runtime.js';
 import { startCallbackReceiver, type CallbackReceiver } from './support/callback-receiver.js';
 import { onPostgres, setupTestCore } from './support/core.js';
 import {
@@ -20,7 +17,7 @@ import {
   type Doc004Merchant,
 } from './support/doc004.js';
 import { waitFor } from './support/processes.js';
-import { dropPrefix, silentLog, testRedisUrl, uniquePrefix } from './support/redis.js';
+import { startQueuePipeline, type QueuePipeline } from './support/queue-pipeline.js';
 
 /**
  * Document 004 end to end with every real part: the HTTP server, the sandbox channel's
@@ -28,18 +25,13 @@ import { dropPrefix, silentLog, testRedisUrl, uniquePrefix } from './support/red
  * (WorkerRuntime with the registry's definitions) and a merchant's HTTP receiver.
  */
 const core = await setupTestCore({ CALLBACK_ALLOW_LOOPBACK: 'true', CALLBACK_RETRY_SCALE: '0.001', OUTBOX_POLL_MS: '50' });
-const prefix = uniquePrefix('doc004-e2e');
-const producer = producerConnection(testRedisUrl);
-const relay = new OutboxRelay(core, producer, silentLog, { pollMs: 50, prefix });
-const runtime = new WorkerRuntime(core, testRedisUrl, prefix, silentLog);
+let pipeline: QueuePipeline;
 let http: Awaited<ReturnType<typeof startHttp>>;
 let merchantSite: CallbackReceiver;
 let shop: Doc004Merchant;
 
 beforeAll(async () => {
-  core.onOutboxCommitted(() => relay.nudge());
-  relay.start();
-  runtime.start();
+  pipeline = startQueuePipeline(core, 'doc004-e2e');
   http = await startHttp(core);
   merchantSite = await startCallbackReceiver(() => ({ status: 200, body: 'success' }));
   shop = await issueDoc004Merchant(core, 100);
@@ -47,10 +39,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await http.app.close();
   await merchantSite.close();
-  await relay.stop();
-  await runtime.close();
-  await dropPrefix(producer, prefix);
-  producer.disconnect();
+  await pipeline.close();
 });
 
 function callbackFields(index: number): Record<string, string> {

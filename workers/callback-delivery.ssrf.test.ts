@@ -4,29 +4,18 @@ import { oweCallback } from '../core/services/callbacks.js';
 import { startCallbackReceiver } from '../test/support/callback-receiver.js';
 import { setupTestCore } from '../test/support/core.js';
 import { waitFor } from '../test/support/processes.js';
-import { dropPrefix, silentLog, testRedisUrl, uniquePrefix } from '../test/support/redis.js';
+
 import { callbackDeliveryWorker } from './callback-delivery.js';
-import { OutboxRelay } from './outbox-relay.js';
-import { producerConnection } from './redis.js';
-import { WorkerRuntime } from './runtime.js';
+import { startQueuePipeline } from '../test/support/queue-pipeline.js';
 
 // Production posture: callbacks to loopback and private networks are refused.
 const core = await setupTestCore({ CALLBACK_ALLOW_LOOPBACK: 'false', CALLBACK_RETRY_SCALE: '0.001' });
-const prefix = uniquePrefix('callbacks-ssrf');
-const producer = producerConnection(testRedisUrl);
-const relay = new OutboxRelay(core, producer, silentLog, { pollMs: 50, prefix });
-core.onOutboxCommitted(() => relay.nudge());
-relay.start();
-const runtime = new WorkerRuntime(core, testRedisUrl, prefix, silentLog, [callbackDeliveryWorker]);
-runtime.start();
+const pipeline = startQueuePipeline(core, 'callbacks-ssrf', [callbackDeliveryWorker]);
 const receiver = await startCallbackReceiver(() => ({ status: 200, body: 'ok' }));
 
 afterAll(async () => {
-  await relay.stop();
-  await runtime.close();
+  await pipeline.close();
   await receiver.close();
-  await dropPrefix(producer, prefix);
-  producer.disconnect();
 });
 
 it('refuses callbacks to loopback hosts without opening a connection, recording each refusal', async () => {

@@ -6,11 +6,9 @@ import { oweCallback } from '../core/services/callbacks.js';
 import { startCallbackReceiver, type CallbackReceiver, type ReceiverScript } from '../test/support/callback-receiver.js';
 import { setupTestCore } from '../test/support/core.js';
 import { waitFor } from '../test/support/processes.js';
-import { dropPrefix, silentLog, testRedisUrl, uniquePrefix } from '../test/support/redis.js';
+
 import { callbackDeliveryWorker } from './callback-delivery.js';
-import { OutboxRelay } from './outbox-relay.js';
-import { producerConnection } from './redis.js';
-import { WorkerRuntime } from './runtime.js';
+import { startQueuePipeline } from '../test/support/queue-pipeline.js';
 
 const core = await setupTestCore({
   CALLBACK_ALLOW_LOOPBACK: 'true',
@@ -18,21 +16,13 @@ const core = await setupTestCore({
   CALLBACK_TIMEOUT_MS: '400',
   OUTBOX_POLL_MS: '50',
 });
-const prefix = uniquePrefix('callbacks');
-const producer = producerConnection(testRedisUrl);
-const relay = new OutboxRelay(core, producer, silentLog, { pollMs: 50, prefix });
-core.onOutboxCommitted(() => relay.nudge());
-relay.start();
-const runtime = new WorkerRuntime(core, testRedisUrl, prefix, silentLog, [callbackDeliveryWorker]);
-runtime.start();
+const pipeline = startQueuePipeline(core, 'callbacks', [callbackDeliveryWorker]);
+const { prefix, producer } = pipeline;
 const queue = new Queue('callbacks', { connection: producer, prefix });
 
 afterAll(async () => {
-  await relay.stop();
-  await runtime.close();
   await queue.close();
-  await dropPrefix(producer, prefix);
-  producer.disconnect();
+  await pipeline.close();
 });
 
 const receivers: CallbackReceiver[] = [];
