@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/knex';
-import { AmountClaim, PayInStatus } from '../entities/index.js';
+import { PayInStatus } from '../entities/index.js';
 import type { AmountCandidate } from '../ports/index.js';
 import { CoreError } from './errors.js';
 import { dateParam } from './ledger.js';
@@ -58,7 +58,7 @@ async function releaseStaleClaim(em: EntityManager, c: AmountCandidate, staleBef
 
 /** Frees an order's pair (it was paid or failed). */
 export async function releaseClaimOf(em: EntityManager, orderId: number): Promise<void> {
-  await em.nativeDelete(AmountClaim, { order: orderId });
+  await em.execute('delete from amount_claim where order_id = ?', [orderId], 'run');
 }
 
 /** Frees every pair whose order can no longer be paid; returns how many. */

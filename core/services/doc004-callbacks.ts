@@ -19,8 +19,18 @@ interface AppCredential {
   secret: string;
 }
 
-/** The merchant's document-004 appKey and its secret in clear (in memory only, to sign). */
-export async function openAppCredential(em: EntityManager, secrets: SecretBox, merchantId: number): Promise<AppCredential> {
+/** An appKey and its secret as stored (sealed), e.g. read along with the order being paid. */
+export interface SealedAppCredential {
+  appKey: string;
+  secretSealed: string;
+}
+
+/**
+ * The merchant's document-004 appKey and its secret in clear (in memory only, to sign);
+ * read now unless the caller already read it sealed.
+ */
+export async function openAppCredential(em: EntityManager, secrets: SecretBox, merchantId: number, sealed?: SealedAppCredential | null): Promise<AppCredential> {
+  if (sealed) return { appKey: sealed.appKey, secret: secrets.open(sealed.secretSealed) };
   const credential = await em.findOne(Credential, { merchant: merchantId, kind: CredentialKind.AppKey });
   if (!credential) throw new CoreError('not_found', `merchant ${merchantId} has no appKey`);
   return { appKey: credential.lookup, secret: secrets.open(credential.secretSealed) };
@@ -63,7 +73,8 @@ async function oweDoc004Callback<T extends { merchant: { id: number }; publicId:
   em: EntityManager,
   secrets: SecretBox,
   subject: { type: 'payin' | 'payout'; row: T },
-  bodyOf: (row: T, credential: Awaited<ReturnType<typeof openAppCredential>>) => string,
+  bodyOf: (row: T, credential: AppCredential) => string,
+  sealed?: SealedAppCredential | null,
 ): Promise<string> {
   const merchantId = subject.row.merchant.id;
   const delivery = oweCallback(em, {
@@ -72,14 +83,14 @@ async function oweDoc004Callback<T extends { merchant: { id: number }; publicId:
     subject: { type: subject.type, id: subject.row.publicId },
     url: subject.row.callbackUrl,
     contentType: FORM_CONTENT_TYPE,
-    body: bodyOf(subject.row, await openAppCredential(em, secrets, merchantId)),
+    body: bodyOf(subject.row, await openAppCredential(em, secrets, merchantId, sealed)),
   });
   return delivery.id;
 }
 
 /** Owes (in the caller's transaction) the pay-in callback of a paid order. */
-export function owePayInCallback(em: EntityManager, secrets: SecretBox, order: PayInOrder): Promise<string> {
-  return oweDoc004Callback(em, secrets, { type: 'payin', row: order }, payInCallbackBody);
+export function owePayInCallback(em: EntityManager, secrets: SecretBox, order: PayInOrder, sealed?: SealedAppCredential | null): Promise<string> {
+  return oweDoc004Callback(em, secrets, { type: 'payin', row: order }, payInCallbackBody, sealed);
 }
 
 /** Owes (in the caller's transaction) the payout callback of a completed payout. */

@@ -48,10 +48,16 @@ describe(`ledger on ${onPostgres ? 'PostgreSQL' : 'SQLite'}`, () => {
     expect(refused).toHaveLength(100);
     for (const r of refused) expect(isCoreError((r as PromiseRejectedResult).reason, 'insufficient_balance')).toBe(true);
     expect(await core.ledger.merchantBalances(core.em(), id)).toEqual({ available: 0, reserved: 25_000 });
-    // The ledger is a true record: entries of the account sum to its balance and none went below 0.
+    // The ledger is a true record: entries of the account sum to its balance and no debit took it below 0.
     const entries = await core.em().find(LedgerEntry, { account: { code: available } }, { orderBy: { id: 'asc' } });
     expect(entries.reduce((s, e) => s + e.amount, 0)).toBe(0);
-    expect(Math.min(...entries.map((e) => e.balanceAfter ?? Number.NaN))).toBe(0);
+    const debits = entries.filter((e) => e.amount < 0);
+    expect(debits).toHaveLength(100);
+    expect(Math.min(...debits.map((e) => e.balanceAfter ?? Number.NaN))).toBe(0);
+    // In entry order the running balance never dips below 0 either, and ends at the balance.
+    const after = await core.ledger.balancesAfter(core.em(), entries.map((e) => e.id));
+    expect(Math.min(...after.values())).toBe(0);
+    expect(after.get(entries.at(-1)!.id)).toBe(0);
   });
 
   it('applies a posting once per idempotency key', async () => {

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/knex';
-import { LedgerAccount, LedgerAccountKind, LedgerEntry, LedgerTransaction, type Merchant } from '../entities/index.js';
+import { LedgerAccount, LedgerAccountKind, type Merchant } from '../entities/index.js';
+import { databaseKindOfEm } from '../db/kind.js';
 import { CoreError } from './errors.js';
 
 export interface LedgerLeg {
@@ -18,6 +19,12 @@ export interface Posting {
 }
 
 export type PostingResult = { posted: true; transactionId: number } | { posted: false; reason: 'already_posted' };
+
+interface KnownAccount {
+  id: number;
+  trackBalance: boolean;
+  allowNegative: boolean;
+}
 
 export const PLATFORM_CLEARING = 'platform:clearing';
 export const PLATFORM_FEES = 'platform:fees';
@@ -46,9 +53,9 @@ export class LedgerService {
   }
 
   /** Account facts that never change once an account exists, cached by code. */
-  private readonly accounts = new Map<string, { id: number; trackBalance: boolean; allowNegative: boolean }>();
+  private readonly accounts = new Map<string, KnownAccount>();
 
-  private async accountOf(em: EntityManager, code: string): Promise<{ id: number; trackBalance: boolean; allowNegative: boolean }> {
+  private async accountOf(em: EntityManager, code: string): Promise<KnownAccount> {
     let known = this.accounts.get(code);
     if (!known) {
       const row = await em.findOne(LedgerAccount, { code }, { fields: ['id', 'trackBalance', 'allowNegative'] });
@@ -65,60 +72,153 @@ export class LedgerService {
     if (total !== 0 || posting.legs.some((l) => !Number.isSafeInteger(l.amount))) {
       throw new CoreError('invalid_input', `unbalanced ledger posting ${posting.idempotencyKey}`);
     }
+    const createdAt = dateParam(em, new Date());
     const inserted = await em.execute<Array<{ id: number }>>(
       `insert into ledger_transaction (idempotency_key, reason, merchant_id, created_at) values (?, ?, ?, ?)
        on conflict (idempotency_key) do nothing returning id`,
-      [posting.idempotencyKey, posting.reason, posting.merchantId ?? null, dateParam(em, new Date())],
+      [posting.idempotencyKey, posting.reason, posting.merchantId ?? null, createdAt],
     );
-    const transactionId = inserted[0]?.id;
+    const transactionId = inserted[0]?.id === undefined ? undefined : Number(inserted[0].id);
     if (transactionId === undefined) return { posted: false, reason: 'already_posted' };
 
-    // A stable lock order (by code) keeps two postings touching the same accounts from deadlocking.
-    const legs = [...posting.legs].sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0));
-    for (const leg of legs) {
-      const account = await this.accountOf(em, leg.account);
-      let balanceAfter: number | null = null;
-      if (account.trackBalance) {
-        const rows = await em.execute<Array<{ balance: number | string }>>(
-          `update ledger_account set balance = balance + ? where id = ? and (allow_negative or balance + ? >= 0) returning balance`,
-          [leg.amount, account.id, leg.amount],
-        );
-        if (!rows[0]) throw new CoreError('insufficient_balance', `insufficient balance on ${leg.account}`);
-        balanceAfter = Number(rows[0].balance);
-      } else if (leg.amount < 0 && !account.allowNegative) {
-        // An untracked account has no row to guard a debit with; none of ours is debited.
-        throw new CoreError('invalid_input', `${leg.account} does not track its balance and cannot be debited`);
-      }
-      em.persist(
-        em.create(LedgerEntry, {
-          transaction: em.getReference(LedgerTransaction, Number(transactionId)),
-          account: em.getReference(LedgerAccount, account.id),
-          amount: leg.amount,
-          balanceAfter,
-        }),
+    const accounts: Array<{ leg: LedgerLeg; account: KnownAccount }> = [];
+    for (const leg of posting.legs) accounts.push({ leg, account: await this.accountOf(em, leg.account) });
+    // Credits (and every leg of an untracked account) are appended and lock nothing; only a
+    // debit of a tracked account moves its row, under the guard that keeps it from going negative.
+    const appended = accounts.filter(({ leg, account }) => !account.trackBalance || leg.amount >= 0);
+    for (const { leg, account } of appended) {
+      // An untracked account has no row to guard a debit with; none of ours is debited.
+      if (leg.amount < 0 && !account.allowNegative) throw new CoreError('invalid_input', `${leg.account} does not track its balance and cannot be debited`);
+    }
+    if (appended.length > 0) {
+      await em.execute(
+        `insert into ledger_entry (transaction_id, account_id, amount, balance_after, pending_fold, created_at) values ${appended.map(() => '(?, ?, ?, null, ?, ?)').join(', ')}`,
+        appended.flatMap(({ leg, account }) => [transactionId, account.id, leg.amount, account.trackBalance, createdAt]),
+        'run',
       );
     }
-    await em.flush();
-    return { posted: true, transactionId: Number(transactionId) };
+    // Debits go last: their row lock is what concurrent debits of the same account queue on,
+    // so it is taken as late as possible and held only until the commit. A stable lock
+    // order (by code) keeps two postings debiting the same accounts from deadlocking.
+    const debits = accounts.filter(({ leg, account }) => account.trackBalance && leg.amount < 0).sort((a, b) => (a.leg.account < b.leg.account ? -1 : 1));
+    for (const { leg, account } of debits) {
+      await this.fold(em, account.id);
+      if (!(await this.debit(em, transactionId, account.id, leg.amount, createdAt))) {
+        throw new CoreError('insufficient_balance', `insufficient balance on ${leg.account}`);
+      }
+    }
+    return { posted: true, transactionId };
   }
 
-  /** An account's balance: its row for tracked accounts, the sum of its entries otherwise. */
+  /**
+   * Moves the account's credits appended since its last fold into its row (locking it), in
+   * one statement on PostgreSQL so exactly the entries marked are the ones added. Keeps the
+   * balance as it was, so it is correct to commit even if the debit after it is refused.
+   */
+  private async fold(em: EntityManager, accountId: number): Promise<void> {
+    if (databaseKindOfEm(em) === 'postgresql') {
+      await em.execute(
+        `with folded as (update ledger_entry set pending_fold = false where account_id = ? and pending_fold returning amount)
+         update ledger_account set balance = balance + (select coalesce(sum(amount), 0) from folded) where id = ?`,
+        [accountId, accountId],
+        'run',
+      );
+      return;
+    }
+    // SQLite has one writer: nothing can be appended between these two statements.
+    await em.execute(
+      'update ledger_account set balance = balance + (select coalesce(sum(amount), 0) from ledger_entry where account_id = ? and pending_fold) where id = ?',
+      [accountId, accountId],
+      'run',
+    );
+    await em.execute('update ledger_entry set pending_fold = false where account_id = ? and pending_fold', [accountId], 'run');
+  }
+
+  /**
+   * Debits a tracked (just folded) account unless that would take it below zero (when not
+   * allowed), recording the entry with the balance it left. One statement on PostgreSQL;
+   * two on SQLite, whose single writer has no row locks to hold.
+   */
+  private async debit(em: EntityManager, transactionId: number, accountId: number, amount: number, createdAt: unknown): Promise<boolean> {
+    const move = 'update ledger_account set balance = balance + ? where id = ? and (allow_negative or balance + ? >= 0) returning balance';
+    if (databaseKindOfEm(em) === 'postgresql') {
+      const rows = await em.execute<unknown[]>(
+        `with moved as (${move})
+         insert into ledger_entry (transaction_id, account_id, amount, balance_after, created_at)
+         select ?, ?, ?, balance, ? from moved returning id`,
+        [amount, accountId, amount, transactionId, accountId, amount, createdAt],
+      );
+      return rows.length > 0;
+    }
+    const [moved] = await em.execute<Array<{ balance: number | string }>>(move, [amount, accountId, amount]);
+    if (!moved) return false;
+    await em.execute(
+      'insert into ledger_entry (transaction_id, account_id, amount, balance_after, created_at) values (?, ?, ?, ?, ?)',
+      [transactionId, accountId, amount, Number(moved.balance), createdAt],
+      'run',
+    );
+    return true;
+  }
+
+  /**
+   * An account's balance: for tracked accounts its row plus the credits not yet folded into
+   * it, for the others the sum of their entries — one statement, so one snapshot.
+   */
   async balance(em: EntityManager, code: string): Promise<number> {
-    const account = await em.findOne(LedgerAccount, { code }, { fields: ['balance', 'trackBalance'] });
-    if (!account) throw new CoreError('not_found', `ledger account ${code} does not exist`);
-    if (account.trackBalance) return account.balance;
-    const rows = await em.execute<Array<{ total: number | string | null }>>('select sum(amount) as total from ledger_entry where account_id = ?', [account.id]);
-    return Number(rows[0]?.total ?? 0);
+    const [row] = await em.execute<Array<{ balance: number | string }>>(
+      `select case when a.track_balance then a.balance + ${PENDING_CREDITS} else (select coalesce(sum(e.amount), 0) from ledger_entry e where e.account_id = a.id) end as balance
+       from ledger_account a where a.code = ?`,
+      [code],
+    );
+    if (!row) throw new CoreError('not_found', `ledger account ${code} does not exist`);
+    return Number(row.balance);
   }
 
-  async merchantBalances(em: EntityManager, merchantId: number): Promise<{ available: number; reserved: number }> {
-    const accounts = await em.find(LedgerAccount, { code: { $in: [accountCode(merchantId, 'available'), accountCode(merchantId, 'reserved')] } });
-    const byCode = new Map(accounts.map((a) => [a.code, a.balance]));
-    return {
-      available: byCode.get(accountCode(merchantId, 'available')) ?? 0,
-      reserved: byCode.get(accountCode(merchantId, 'reserved')) ?? 0,
-    };
+  /**
+   * The balance of each entry's account right after it, in entry (id) order: today's balance
+   * less every later entry, in one statement so the figures agree with each other. Credits
+   * appended pending a fold store none, and a stored one may predate credits committed
+   * after it with lower ids, so statements use these instead.
+   */
+  async balancesAfter(em: EntityManager, entryIds: readonly number[]): Promise<Map<number, number>> {
+    if (entryIds.length === 0) return new Map();
+    const rows = await em.execute<Array<{ id: number | string; balance_after: number | string }>>(
+      `select e.id, a.balance + ${PENDING_CREDITS} - (select coalesce(sum(x.amount), 0) from ledger_entry x where x.account_id = e.account_id and x.id > e.id) as balance_after
+       from ledger_entry e join ledger_account a on a.id = e.account_id
+       where e.id in (${entryIds.map(() => '?').join(', ')}) and a.track_balance`,
+      [...entryIds],
+    );
+    return new Map(rows.map((r) => [Number(r.id), Number(r.balance_after)]));
   }
+
+  async merchantBalances(em: EntityManager, merchantId: number): Promise<MerchantBalances> {
+    return (await this.balancesOfMerchants(em, [merchantId])).get(merchantId)!;
+  }
+
+  /** Available and reserved balances of several merchants in one statement (0 for a merchant without accounts). */
+  async balancesOfMerchants(em: EntityManager, merchantIds: readonly number[]): Promise<Map<number, MerchantBalances>> {
+    const found = new Map<number, MerchantBalances>(merchantIds.map((id) => [id, { available: 0, reserved: 0 }]));
+    if (merchantIds.length === 0) return found;
+    const rows = await em.execute<Array<{ merchant_id: number | string; kind: string; balance: number | string }>>(
+      `select a.merchant_id, a.kind, a.balance + ${PENDING_CREDITS} as balance from ledger_account a
+       where a.merchant_id in (${merchantIds.map(() => '?').join(', ')}) and a.kind in (?, ?)`,
+      [...merchantIds, LedgerAccountKind.MerchantAvailable, LedgerAccountKind.MerchantReserved],
+    );
+    for (const row of rows) {
+      const balances = found.get(Number(row.merchant_id))!;
+      if (row.kind === LedgerAccountKind.MerchantAvailable) balances.available = Number(row.balance);
+      else balances.reserved = Number(row.balance);
+    }
+    return found;
+  }
+}
+
+/** The credits appended to account `a` and not yet folded into its row. */
+const PENDING_CREDITS = '(select coalesce(sum(e.amount), 0) from ledger_entry e where e.account_id = a.id and e.pending_fold)';
+
+export interface MerchantBalances {
+  available: number;
+  reserved: number;
 }
 
 /** Raw SQL needs dates the way the ORM stores them: epoch ms on SQLite, a timestamp on PostgreSQL. */

@@ -1,4 +1,3 @@
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/knex';
 import type { Config } from '../config.js';
 import type { SecretBox } from '../crypto/secret-box.js';
@@ -10,6 +9,7 @@ import { owePayInCallback } from './doc004-callbacks.js';
 import { CoreError } from './errors.js';
 import { accountCode, PLATFORM_CLEARING, PLATFORM_FEES, type LedgerService } from './ledger.js';
 import type { PaymentChannels } from './payment-channels.js';
+import { lockPayInByPublicId, markPaid, type LockedPayIn } from './payin-rows.js';
 
 /** A payment that arrived for a pay-in, as whoever saw it reports it. */
 export interface ReceivedPayment {
@@ -53,64 +53,68 @@ export class PayInSettlement {
 
   async settle(em: EntityManager, orderPublicId: string, payment: ReceivedPayment): Promise<SettleResult> {
     const now = payment.now ?? new Date();
-    if (!Number.isSafeInteger(payment.amountReceived) || payment.amountReceived <= 0) {
-      throw new CoreError('invalid_input', 'amountReceived must be a positive whole number of fen');
-    }
-    if ((payment.upstreamTradeNo?.length ?? 0) > 64 || payment.source.length === 0 || payment.source.length > 64) {
-      throw new CoreError('invalid_input', 'upstreamTradeNo must be at most 64 and source 1–64 characters');
-    }
     // Inside a caller's transaction (a monitor report) no savepoint is needed: every refusal
     // below is thrown before the first write.
     const run = <T>(work: (tx: EntityManager) => Promise<T>): Promise<T> => (em.isInTransaction() ? work(em) : em.transactional(work));
     const result = await run(async (tx) => {
       // The row lock is the guard: of two concurrent settles the second waits here and then
       // finds the order paid (SQLite has one writer, so its transactions never interleave).
-      const order = await tx.findOne(
-        PayInOrder,
-        { publicId: orderPublicId },
-        { populate: ['merchant'], ...(this.config.databaseKind === 'postgresql' ? { lockMode: LockMode.PESSIMISTIC_WRITE, lockTableAliases: ['p0'] } : {}) },
-      );
+      const order = await lockPayInByPublicId(tx, orderPublicId);
       if (!order) throw new CoreError('not_found', `no pay-in ${orderPublicId}`);
-      if (payment.plugin !== undefined && order.channelPlugin !== payment.plugin) {
-        throw new CoreError('forbidden', `pay-in ${orderPublicId} is not served by ${payment.plugin}`);
-      }
-      if (order.status === PayInStatus.Paid) return { outcome: 'already_paid', order } as const;
-      const payableUntil = payment.allowExpiredWithinGrace ? order.expiresAt.getTime() + this.graceMs : order.expiresAt.getTime();
-      const payableStatus = order.status === PayInStatus.Pending || (payment.allowExpiredWithinGrace && order.status === PayInStatus.Expired);
-      if (!payableStatus || payableUntil <= now.getTime()) {
-        throw new CoreError('conflict', `pay-in ${orderPublicId} can no longer be paid (${order.status === PayInStatus.Pending ? 'expired' : order.status})`, {
-          status: order.status === PayInStatus.Pending ? PayInStatus.Expired : order.status,
-        });
-      }
-      const fee = payInFee(payment.amountReceived, order.merchant.feeRateBp);
-      Object.assign(order, {
-        status: PayInStatus.Paid,
-        paidAmount: payment.amountReceived,
-        feeAmount: fee,
-        paidAt: now,
-        upstreamTradeNo: payment.upstreamTradeNo,
-        settledVia: payment.source,
-      });
-      await releaseClaimOf(tx, order.id);
-      await owePayInCallback(tx, this.secrets, order);
-      await tx.flush();
-      // Posted last: the merchant's balance row is the one lock every pay-in of this merchant
-      // shares, so it is taken as late as possible and held only until the commit.
-      const merchantId = order.merchant.id;
-      await this.ledger.post(tx, {
-        idempotencyKey: `payin:${order.id}:paid`,
-        reason: 'payin_paid',
-        merchantId,
-        legs: [
-          { account: PLATFORM_CLEARING, amount: -payment.amountReceived },
-          { account: accountCode(merchantId, 'available'), amount: payment.amountReceived - fee },
-          ...(fee > 0 ? [{ account: PLATFORM_FEES, amount: fee }] : []),
-        ],
-      });
-      return { outcome: 'paid', order } as const;
+      return this.settleLocked(tx, order, payment, now);
     });
     if (result.outcome === 'paid') this.outboxCommitted();
     return result;
+  }
+
+  /**
+   * Settles a pay-in the caller has locked in its transaction (see payin-rows.ts). Every
+   * refusal is thrown before the first write, so a caller's transaction needs no savepoint.
+   * The caller nudges the outbox relay after its commit when the outcome is `paid`.
+   */
+  async settleLocked(tx: EntityManager, order: LockedPayIn, payment: ReceivedPayment, now: Date): Promise<SettleResult> {
+    if (!Number.isSafeInteger(payment.amountReceived) || payment.amountReceived <= 0) {
+      throw new CoreError('invalid_input', 'amountReceived must be a positive whole number of fen');
+    }
+    if ((payment.upstreamTradeNo?.length ?? 0) > 64 || payment.source.length === 0 || payment.source.length > 64) {
+      throw new CoreError('invalid_input', 'upstreamTradeNo must be at most 64 and source 1–64 characters');
+    }
+    if (payment.plugin !== undefined && order.channelPlugin !== payment.plugin) {
+      throw new CoreError('forbidden', `pay-in ${order.publicId} is not served by ${payment.plugin}`);
+    }
+    if (order.status === PayInStatus.Paid) return { outcome: 'already_paid', order: await tx.findOneOrFail(PayInOrder, order.id) };
+    const payableUntil = payment.allowExpiredWithinGrace ? order.expiresAt.getTime() + this.graceMs : order.expiresAt.getTime();
+    const payableStatus = order.status === PayInStatus.Pending || (payment.allowExpiredWithinGrace && order.status === PayInStatus.Expired);
+    if (!payableStatus || payableUntil <= now.getTime()) {
+      throw new CoreError('conflict', `pay-in ${order.publicId} can no longer be paid (${order.status === PayInStatus.Pending ? 'expired' : order.status})`, {
+        status: order.status === PayInStatus.Pending ? PayInStatus.Expired : order.status,
+      });
+    }
+    const fee = payInFee(payment.amountReceived, order.feeRateBp);
+    const paid = await markPaid(tx, order.id, {
+      paidAmount: payment.amountReceived,
+      feeAmount: fee,
+      paidAt: now,
+      upstreamTradeNo: payment.upstreamTradeNo,
+      settledVia: payment.source,
+    });
+    // Unreachable while the row is locked; kept so an unlocked caller can never pay twice.
+    if (!paid) throw new CoreError('conflict', `pay-in ${order.publicId} is no longer payable`);
+    await releaseClaimOf(tx, order.id);
+    await owePayInCallback(tx, this.secrets, paid, order.appKey === null ? null : { appKey: order.appKey, secretSealed: order.appSecretSealed! });
+    // Credits only: appended without locking any balance row (LedgerService.post), so
+    // concurrent pay-ins of one merchant do not queue on each other.
+    await this.ledger.post(tx, {
+      idempotencyKey: `payin:${order.id}:paid`,
+      reason: 'payin_paid',
+      merchantId: order.merchantId,
+      legs: [
+        { account: PLATFORM_CLEARING, amount: -payment.amountReceived },
+        { account: accountCode(order.merchantId, 'available'), amount: payment.amountReceived - fee },
+        ...(fee > 0 ? [{ account: PLATFORM_FEES, amount: fee }] : []),
+      ],
+    });
+    return { outcome: 'paid', order: paid };
   }
 
   /**

@@ -10,6 +10,7 @@ import { owePayInCallback } from './doc004-callbacks.js';
 import { CoreError, isCoreError, isUniqueViolation } from './errors.js';
 import type { LedgerService } from './ledger.js';
 import { checkHttpUrl, checkMrn, checkPositiveFen, checkText } from './order-input.js';
+import type { LockedPayIn } from './payin-rows.js';
 import { PayInSettlement, type ReceivedPayment, type SettleResult } from './payin-settlement.js';
 import type { PaymentChannels } from './payment-channels.js';
 
@@ -202,6 +203,11 @@ export class PayInService {
   /** See the class comment and `ReceivedPayment`. */
   settle(em: EntityManager, orderPublicId: string, payment: ReceivedPayment): Promise<SettleResult> {
     return this.settlement.settle(em, orderPublicId, payment);
+  }
+
+  /** `settle` for a pay-in the caller already locked in its transaction (see payin-rows.ts). */
+  settleLocked(tx: EntityManager, order: LockedPayIn, payment: ReceivedPayment, now: Date): Promise<SettleResult> {
+    return this.settlement.settleLocked(tx, order, payment, now);
   }
 
   expireDue(em: EntityManager, now = new Date()): Promise<{ expired: number; claimsReleased: number }> {

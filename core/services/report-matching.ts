@@ -1,21 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/knex';
 import type { Config } from '../config.js';
-import {
-  CollectionAccount,
-  Merchant,
-  PaymentReport,
-  type PaymentReportSource,
-  PaymentReportStatus,
-  PayInOrder,
-  ThirdPartyAccount,
-} from '../entities/index.js';
+import { PaymentReport, type PaymentReportSource, PaymentReportStatus, type PayInOrder } from '../entities/index.js';
 import type { Fen } from '../money/fen.js';
 import { audit, type Actor } from './audit.js';
 import { isMonitorPayType, MONITOR_PAY_TYPES } from './collection-accounts.js';
-import { CoreError, isCoreError, isUniqueViolation } from './errors.js';
+import { CoreError, isCoreError } from './errors.js';
 import { checkPositiveFen, checkText } from './order-input.js';
-import type { PayInService } from './payins.js';
+import { lockPayableInAccounts, lockPayInByPublicId, type LockedPayIn } from './payin-rows.js';
+import type { PayInService, SettleResult } from './payins.js';
+import { insertReport, selectAccounts, updateReport, type ReportedAccount } from './report-rows.js';
 
 /** A payment a monitor saw arrive, as the face that received it hands it to core. */
 export interface PaymentReportInput {
@@ -61,7 +55,7 @@ export interface ReportOutcome {
   reason: UnmatchedReason | null;
 }
 
-type OrderChoice = { order: PayInOrder } | { reason: UnmatchedReason };
+type OrderChoice = { order: LockedPayIn } | { reason: UnmatchedReason };
 
 /** sha256 over the merchant, the source and the identity fields in key order: equal payments hash equal. */
 export function reportFingerprint(merchantId: number, source: string, identity: Record<string, unknown>): string {
@@ -91,42 +85,21 @@ export class ReportMatchingService {
    * `duplicate` for a payment already reported, `not_found` for an explicit account that is
    * not the merchant's, `invalid_input` for bad fields. The caller calls
    * `core.outboxCommitted()` after its commit when `order` is set.
+   * Hand-written SQL throughout (payin-rows.ts): this is the money path, and each ORM round
+   * trip here cost more CPU than the statement itself (bench/FINDINGS.md).
    */
   async report(em: EntityManager, input: PaymentReportInput): Promise<ReportOutcome> {
     const now = input.now ?? new Date();
     this.check(input);
     const fingerprint = reportFingerprint(input.merchantId, input.source, input.identity);
-    return em.transactional(async (tx) => {
+    // Inside a caller's transaction (a monitor request) no savepoint: a refusal rolls it all back.
+    const run = <T>(work: (tx: EntityManager) => Promise<T>): Promise<T> => (em.isInTransaction() ? work(em) : em.transactional(work));
+    return run(async (tx) => {
       const accounts = await this.accountsFor(tx, input);
-      const seen = await tx.count(PaymentReport, {
-        $or: [{ fingerprint }, ...(input.upstreamOrderId ? [{ merchant: input.merchantId, upstreamOrderId: input.upstreamOrderId }] : [])],
-      });
-      if (seen > 0) throw new CoreError('duplicate', 'this payment was already reported');
-      const report = tx.create(PaymentReport, {
-        merchant: tx.getReference(Merchant, input.merchantId),
-        source: input.source,
-        fingerprint,
-        upstreamOrderId: input.upstreamOrderId ?? null,
-        orderRef: input.orderRef ?? null,
-        amount: input.amount,
-        payType: input.payType,
-        channelCode: input.channelCode ?? null,
-        collectionAccountId: input.collectionAccountId ?? (accounts.length === 1 ? accounts[0]!.id : null),
-        thirdPartyAccount: input.thirdPartyAccountId ? tx.getReference(ThirdPartyAccount, input.thirdPartyAccountId) : null,
-        fields: input.fields,
-        status: PaymentReportStatus.Unmatched,
-        receivedAt: now,
-      });
-      try {
-        await tx.flush();
-      } catch (e) {
-        // A concurrent twin won the unique fingerprint / upstream id.
-        if (isUniqueViolation(e)) throw new CoreError('duplicate', 'this payment was already reported');
-        throw e;
-      }
+      const reportId = await insertReport(tx, input, fingerprint, accounts.length === 1 ? accounts[0]!.id : null, now);
       const choice = await this.chooseOrder(tx, input, accounts, now);
-      if ('reason' in choice) return this.unmatched(tx, report, choice.reason);
-      return this.pay(tx, report, choice.order, now, PaymentReportStatus.Matched);
+      if ('reason' in choice) return this.unmatched(tx, reportId, choice.reason);
+      return this.pay(tx, reportId, choice.order, input.amount, input.upstreamOrderId ?? null, now, PaymentReportStatus.Matched);
     });
   }
 
@@ -139,9 +112,9 @@ export class ReportMatchingService {
       const report = await tx.findOne(PaymentReport, { id: reportId, merchant: merchantId });
       if (!report) throw new CoreError('not_found', `no payment report ${reportId}`);
       if (report.status !== PaymentReportStatus.Unmatched) throw new CoreError('conflict', `payment report ${reportId} is already ${report.status}`);
-      const order = await tx.findOne(PayInOrder, { publicId: orderPublicId, merchant: merchantId });
+      const order = await lockPayInByPublicId(tx, orderPublicId, merchantId);
       if (!order) throw new CoreError('not_found', `no pay-in ${orderPublicId}`);
-      const result = await this.pay(tx, report, order, new Date(), PaymentReportStatus.Attached);
+      const result = await this.pay(tx, reportId, order, report.amount, report.upstreamOrderId ?? null, new Date(), PaymentReportStatus.Attached);
       if (!result.order) throw new CoreError('conflict', `pay-in ${orderPublicId} cannot be paid (${result.reason})`);
       audit(tx, actor, 'payment_report.attach', { type: 'payment_report', id: reportId }, { order: orderPublicId });
       await tx.flush();
@@ -170,19 +143,19 @@ export class ReportMatchingService {
   }
 
   /** The collection accounts the payment may have arrived in. */
-  private async accountsFor(em: EntityManager, input: PaymentReportInput): Promise<CollectionAccount[]> {
+  private async accountsFor(em: EntityManager, input: PaymentReportInput): Promise<ReportedAccount[]> {
     if (input.collectionAccountId != null) {
-      const account = await em.findOne(CollectionAccount, { id: input.collectionAccountId, merchant: input.merchantId });
+      const [account] = await selectAccounts(em, 'id = ? and merchant_id = ?', [input.collectionAccountId, input.merchantId]);
       if (!account) throw new CoreError('not_found', `no collection account ${input.collectionAccountId} for this merchant`, { field: 'channel_account_id' });
       if (account.payType !== input.payType) {
         throw new CoreError('invalid_input', `collection account ${account.id} collects ${account.payType}, not ${input.payType}`, { field: 'pay_type' });
       }
       return [account];
     }
-    const accounts = await em.find(
-      CollectionAccount,
-      { merchant: input.merchantId, payType: input.payType, ...(input.channelCode ? { channelCode: input.channelCode } : {}) },
-      { orderBy: { id: 'asc' } },
+    const accounts = await selectAccounts(
+      em,
+      `merchant_id = ? and pay_type = ?${input.channelCode ? ' and channel_code = ?' : ''}`,
+      [input.merchantId, input.payType, ...(input.channelCode ? [input.channelCode] : [])],
     );
     const byName = input.accountName ? accounts.filter((a) => a.accountName === input.accountName) : [];
     if (byName.length > 0) return byName;
@@ -190,25 +163,26 @@ export class ReportMatchingService {
     return byTail.length > 0 ? byTail : accounts;
   }
 
-  private async chooseOrder(em: EntityManager, input: PaymentReportInput, accounts: CollectionAccount[], now: Date): Promise<OrderChoice> {
-    const accountIds = new Set(accounts.map((a) => a.id));
+  /** The one order the payment is for, locked (payin-rows.ts), or why there is none. */
+  private async chooseOrder(em: EntityManager, input: PaymentReportInput, accounts: ReportedAccount[], now: Date): Promise<OrderChoice> {
+    const accountIds = accounts.map((a) => a.id);
     if (input.orderRef) {
-      const order = await em.findOne(PayInOrder, { publicId: input.orderRef, merchant: input.merchantId });
+      const order = await lockPayInByPublicId(em, input.orderRef, input.merchantId);
       if (!order) return { reason: 'unknown_order' };
       if (order.collectionAccountId == null) return { reason: 'not_a_collection_order' };
-      if (!accountIds.has(order.collectionAccountId)) return { reason: 'account_mismatch' };
+      if (!accountIds.includes(order.collectionAccountId)) return { reason: 'account_mismatch' };
       if (order.payableAmount !== input.amount) return { reason: 'amount_mismatch' };
       return { order };
     }
-    if (accountIds.size === 0) return { reason: 'no_account' };
-    const payable = (
-      await this.payins.findPayable(em, {
-        merchantId: input.merchantId,
-        payableAmount: input.amount,
-        includeExpiredWithinGrace: this.config.REPORT_EXPIRED_GRACE_SECONDS > 0,
-        now,
-      })
-    ).filter((o) => o.collectionAccountId != null && accountIds.has(o.collectionAccountId));
+    if (accountIds.length === 0) return { reason: 'no_account' };
+    const graceMs = this.config.REPORT_EXPIRED_GRACE_SECONDS * 1000;
+    const payable = await lockPayableInAccounts(em, {
+      merchantId: input.merchantId,
+      payableAmount: input.amount,
+      collectionAccountIds: accountIds,
+      since: new Date(now.getTime() - graceMs),
+      includeExpired: graceMs > 0,
+    });
     // An order still open is the better explanation than one that expired during the grace.
     const open = payable.filter((o) => o.expiresAt.getTime() > now.getTime());
     const pick = open.length > 0 ? open : payable;
@@ -217,35 +191,34 @@ export class ReportMatchingService {
     return { order: pick[0]! };
   }
 
-  private async pay(em: EntityManager, report: PaymentReport, order: PayInOrder, now: Date, status: PaymentReportStatus): Promise<ReportOutcome> {
-    let outcome: 'paid' | 'already_paid';
+  private async pay(
+    em: EntityManager,
+    reportId: number,
+    order: LockedPayIn,
+    amount: Fen,
+    upstreamOrderId: string | null,
+    now: Date,
+    status: PaymentReportStatus,
+  ): Promise<ReportOutcome> {
+    let settled: SettleResult;
     try {
-      const settled = await this.payins.settle(em, order.publicId, {
-        amountReceived: report.amount,
-        upstreamTradeNo: report.upstreamOrderId ?? `report:${report.id}`,
-        source: `report:${report.id}`,
-        allowExpiredWithinGrace: true,
+      settled = await this.payins.settleLocked(
+        em,
+        order,
+        { amountReceived: amount, upstreamTradeNo: upstreamOrderId ?? `report:${reportId}`, source: `report:${reportId}`, allowExpiredWithinGrace: true, now },
         now,
-      });
-      outcome = settled.outcome;
+      );
     } catch (e) {
-      if (isCoreError(e, 'conflict')) return this.unmatched(em, report, 'order_not_payable');
+      if (isCoreError(e, 'conflict')) return this.unmatched(em, reportId, 'order_not_payable');
       throw e;
     }
-    if (outcome === 'already_paid') return this.unmatched(em, report, 'already_paid');
-    report.status = status;
-    report.reason = null;
-    report.payInOrder = em.getReference(PayInOrder, order.id);
-    report.collectionAccountId = order.collectionAccountId ?? null;
-    report.matchedAt = now;
-    await em.flush();
-    return { report, order, reason: null };
+    if (settled.outcome === 'already_paid') return this.unmatched(em, reportId, 'already_paid');
+    const report = await updateReport(em, reportId, { status, reason: null, orderId: order.id, collectionAccountId: order.collectionAccountId, matchedAt: now });
+    return { report, order: settled.order, reason: null };
   }
 
-  private async unmatched(em: EntityManager, report: PaymentReport, reason: UnmatchedReason): Promise<ReportOutcome> {
-    report.status = PaymentReportStatus.Unmatched;
-    report.reason = reason;
-    await em.flush();
+  private async unmatched(em: EntityManager, reportId: number, reason: UnmatchedReason): Promise<ReportOutcome> {
+    const report = await updateReport(em, reportId, { status: PaymentReportStatus.Unmatched, reason });
     return { report, order: null, reason };
   }
 }

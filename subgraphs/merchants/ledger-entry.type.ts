@@ -16,7 +16,7 @@ export class LedgerEntryNode {
   @Field(() => FenScalar, { description: 'Signed: positive credits the account, negative debits it.' })
   amount!: number;
 
-  @Field(() => FenScalar, { description: "The account's balance right after this entry." })
+  @Field(() => FenScalar, { description: "The account's balance right after this entry, in entry order." })
   balanceAfter!: number;
 
   @Field(() => String, { description: 'Why the money moved, e.g. `payin_paid`, `payout_reserve`.' })
@@ -34,7 +34,7 @@ export function toLedgerEntryNode(e: LedgerEntry): LedgerEntryNode {
     id: String(e.id),
     account: e.account.kind === LedgerAccountKind.MerchantReserved ? 'reserved' : 'available',
     amount: e.amount,
-    balanceAfter: e.balanceAfter,
+    balanceAfter: e.balanceAfter ?? 0, // filled in for the whole page by the resolver
     reason: e.transaction.reason,
     reference: e.transaction.idempotencyKey,
     createdAt: e.createdAt,

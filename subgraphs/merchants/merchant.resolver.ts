@@ -76,9 +76,14 @@ export class MerchantResolver {
     @Ctx() ctx: SubgraphContext,
   ): Promise<Connection<LedgerEntryNode>> {
     const kinds = args.account ? [sideKinds[args.account]] : Object.values(sideKinds);
-    return paginate(ctx.em, LedgerEntry, { account: { merchant: merchant.merchantId, kind: { $in: kinds } } }, args, {
+    const page = await paginate(ctx.em, LedgerEntry, { account: { merchant: merchant.merchantId, kind: { $in: kinds } } }, args, {
       toNode: toLedgerEntryNode,
       populate: ['account', 'transaction'],
     });
+    // Pay-in credits are appended without a stored running balance (LedgerService.post), so
+    // the page's balances are computed together, in entry order, from one snapshot.
+    const balances = await ctx.core.ledger.balancesAfter(ctx.em, page.edges.map((e) => Number(e.node.id)));
+    for (const { node } of page.edges) node.balanceAfter = balances.get(Number(node.id)) ?? node.balanceAfter;
+    return page;
   }
 }

@@ -35,8 +35,9 @@ describe(`what the graph shows of a merchant (${onPostgres ? 'PostgreSQL' : 'SQL
     const m = reply.data!.merchant;
     expect([m.balance, m.balanceYuan, m.reservedBalance]).toEqual([5_000, '50.00', 2_000]);
     expect(m.ledgerEntries.edges.map((e: Data) => e.node)).toEqual([
-      { account: 'RESERVED', amount: 2_000, balanceAfter: 2_000, reason: 'payout_reserve', reference: `payout:${payout.id}:reserve` },
+      // One posting's legs: its credits are appended before its debits (LedgerService.post).
       { account: 'AVAILABLE', amount: -2_000, balanceAfter: 5_000, reason: 'payout_reserve', reference: `payout:${payout.id}:reserve` },
+      { account: 'RESERVED', amount: 2_000, balanceAfter: 2_000, reason: 'payout_reserve', reference: `payout:${payout.id}:reserve` },
       { account: 'AVAILABLE', amount: 7_000, balanceAfter: 7_000, reason: expect.any(String), reference: `payin:${paid.order.id}:paid` },
     ]);
     const reserved = await as(shop.dashboardToken, `query($m: ID!) { merchant(id: $m) { ledgerEntries(account: RESERVED) { totalCount } } }`, { m: String(shop.merchant.id) });

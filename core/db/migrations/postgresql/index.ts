@@ -3,6 +3,7 @@ import { Migration20261122030817 as Migration20261122000000_initial } from './Mi
 import { Migration20261122015600_seed_channels } from './Migration20261122015600_seed_channels.js';
 import { Migration20261122015601_ledger_guard } from './Migration20261122015601_ledger_guard.js';
 import { Migration20261122015602_seed_platform_accounts } from './Migration20261122015602_seed_platform_accounts.js';
+import { Migration20261122041544_ledger_pending_fold } from './Migration20261122041544_ledger_pending_fold.js';
 
 /** Checked-in postgresql migrations, in order. Maintained by `npm run migration:create`. */
 export const postgresqlMigrations: MigrationObject[] = [
@@ -10,4 +11,5 @@ export const postgresqlMigrations: MigrationObject[] = [
   { name: 'Migration20261122015600_seed_channels', class: Migration20261122015600_seed_channels },
   { name: 'Migration20261122015601_ledger_guard', class: Migration20261122015601_ledger_guard },
   { name: 'Migration20261122015602_seed_platform_accounts', class: Migration20261122015602_seed_platform_accounts },
+  { name: 'Migration20261122041544_ledger_pending_fold', class: Migration20261122041544_ledger_pending_fold },
 ];
