@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { CallbackStatus, OutboxMessage } from '../core/entities/index.js';
+import { CallbackAttempt, CallbackDelivery, CallbackStatus, OutboxMessage } from '../core/entities/index.js';
 import type { CallbackProfileName } from '../core/services/callback-profiles.js';
 import { oweCallback } from '../core/services/callbacks.js';
 import { startCallbackReceiver, type CallbackReceiver, type ReceiverScript } from '../test/support/callback-receiver.js';
@@ -155,6 +155,39 @@ describe('callback delivery worker', () => {
     expect(r.requests).toHaveLength(4);
     expect(r.requests[3]!.body.equals(r.requests[0]!.body)).toBe(true);
     expect(r.requests[3]!.headers['x-paymesh-delivery']).toBe(fresh.id);
+  });
+
+  it('records each of many concurrent deliveries exactly once, even with a second job racing for some', async () => {
+    const r = await receiver(() => ({ status: 200, body: 'success' }));
+    const ids = await core.em().transactional(async (tx) =>
+      Array.from({ length: 40 }, (_, i) => oweCallback(tx, { profile: 'doc004', merchantId: null, subject: { type: 'burst', id: i }, url: `${r.url}/burst`, body: `n=${i}` }).id),
+    );
+    // Second jobs for the same deliveries, queued before the relay adds the first ones.
+    const raced = ids.slice(0, 5);
+    await queue.addBulk(raced.map((id) => ({ name: 'callbacks', data: { deliveryId: id }, opts: { jobId: `${id}-race` } })));
+    core.outboxCommitted();
+    for (const id of ids) await settled(id);
+    for (const id of raced) expect(await waitFor(async () => (await queue.getJobState(`${id}-race`)) === 'completed', 3000, 25)).toBe(true);
+
+    // Exactly once per attempt number: no number twice, none skipped, each counted on its
+    // delivery (a slow reply on a loaded machine may time out once and be retried).
+    const attempts = await core.em().find(CallbackAttempt, { delivery: { $in: ids } }, { orderBy: { number: 'asc' } });
+    const deliveries = new Map((await core.em().find(CallbackDelivery, { id: { $in: ids } })).map((d) => [d.id, d]));
+    expect(attempts).toHaveLength([...deliveries.values()].reduce((n, d) => n + d.attemptCount, 0));
+    const sent = r.requests.map((req) => req.headers['x-paymesh-delivery']);
+    for (const id of ids) {
+      const delivery = deliveries.get(id)!;
+      const own = attempts.filter((a) => a.delivery.id === id);
+      expect(delivery.status).toBe(CallbackStatus.Delivered);
+      expect(own.map((a) => a.number)).toEqual(Array.from({ length: delivery.attemptCount }, (_, i) => i + 1));
+      expect(own.at(-1)).toMatchObject({ httpStatus: 200, success: true });
+      expect(await outboxCompletedAt(id)).toBeInstanceOf(Date);
+      // Each attempt is one request; a raced delivery's second job may have sent each attempt too (at-least-once).
+      const times = sent.filter((s) => s === id).length;
+      if (raced.includes(id)) expect(times).toBeGreaterThanOrEqual(delivery.attemptCount);
+      if (raced.includes(id)) expect(times).toBeLessThanOrEqual(2 * delivery.attemptCount);
+      else expect(times).toBe(delivery.attemptCount);
+    }
   });
 
   it('a second job for a finished delivery sends nothing', async () => {

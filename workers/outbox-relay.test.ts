@@ -74,6 +74,27 @@ describe('outbox relay', () => {
     expect(job!.data).toEqual({ messageId: 'm-0' });
   });
 
+  it('relays a pass of mixed topics in one go: each queue gets its jobs with their delays, every row is stamped', async () => {
+    await settleAllRows();
+    const a = await harness();
+    const callbacks = new Queue('callbacks', { connection: a.producer, prefix: a.prefix });
+    cleanups.push(() => callbacks.close());
+    const later = new Date(Date.now() + 60_000);
+    const [sms, callback, unknown, delayed] = await core.em().transactional(async (tx) => [
+      oweWork(tx, 'sms', { messageId: 'm-1' }).id,
+      oweWork(tx, 'callbacks', { deliveryId: 'd-1' }).id,
+      oweWork(tx, 'no-such-queue', { x: 1 }).id,
+      oweWork(tx, 'sms', { messageId: 'm-2' }, { runAt: later }).id,
+    ]);
+    expect(await a.relay.relayOnce()).toBe(4);
+    expect(await unrelayed([sms!, callback!, unknown!, delayed!])).toBe(0);
+    expect(await jobIds(a.queue)).toEqual([sms!, delayed!].sort());
+    expect(await a.queue.getJobState(delayed!)).toBe('delayed');
+    expect(await a.queue.getJobState(sms!)).toBe('waiting');
+    expect((await callbacks.getJob(callback!))!.data).toEqual({ deliveryId: 'd-1' });
+    expect(await a.relay.relayOnce()).toBe(0);
+  });
+
   it('re-adds a relayed job that Redis lost, and leaves completed rows alone', async () => {
     await settleAllRows();
     const a = await harness();

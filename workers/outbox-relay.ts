@@ -8,6 +8,17 @@ import { isQueueName, queueDefaults, type QueueName } from './queues.js';
 const BATCH = 200;
 const SWEEP_PAGE = 500;
 
+/** Rows grouped by topic, topics in order of their oldest row. */
+function byTopic(rows: OutboxMessage[]): Map<string, OutboxMessage[]> {
+  const groups = new Map<string, OutboxMessage[]>();
+  for (const row of rows) {
+    const group = groups.get(row.topic);
+    if (group) group.push(row);
+    else groups.set(row.topic, [row]);
+  }
+  return groups;
+}
+
 /**
  * Moves committed outbox rows into BullMQ. Each row becomes the job whose id is the row
  * id, then is stamped `relayedAt`. A failed `add` (Redis down) leaves the row for the
@@ -63,18 +74,22 @@ export class OutboxRelay {
     await Promise.all([...this.queues.values()].map((q) => q.close()));
   }
 
-  /** One relay pass; returns how many rows were enqueued. Exposed for tests. */
+  /**
+   * One relay pass; returns how many rows were enqueued. Exposed for tests. A batch costs
+   * one `addBulk` per queue (one Redis transaction each) and one UPDATE stamping the rows
+   * that were added; a queue whose add fails stops the pass, its rows left for the next.
+   */
   async relayOnce(): Promise<number> {
     if (!this.redisReady()) return 0;
     const em = this.core.em();
     const rows = await em.find(OutboxMessage, { relayedAt: null }, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: BATCH });
-    let relayed = 0;
-    for (const row of rows) {
-      if (!(await this.enqueue(row))) break; // Redis unavailable: keep order, retry later
-      await em.nativeUpdate(OutboxMessage, { id: row.id, relayedAt: null }, { relayedAt: new Date() });
-      relayed++;
+    const added: string[] = [];
+    for (const [topic, ofTopic] of byTopic(rows)) {
+      if (!(await this.enqueue(topic, ofTopic))) break; // Redis unavailable: keep order, retry later
+      added.push(...ofTopic.map((row) => row.id));
     }
-    return relayed;
+    if (added.length > 0) await em.nativeUpdate(OutboxMessage, { id: { $in: added }, relayedAt: null }, { relayedAt: new Date() });
+    return added.length;
   }
 
   /**
@@ -122,7 +137,7 @@ export class OutboxRelay {
       this.log.warn({ err: (err as Error).message }, 'outbox: Redis unavailable during sweep, will retry');
       return 'redis_down';
     }
-    return (await this.enqueue(row)) ? 'readded' : 'redis_down';
+    return (await this.enqueue(row.topic, [row])) ? 'readded' : 'redis_down';
   }
 
   private sweptReport(readded: number): number {
@@ -134,14 +149,20 @@ export class OutboxRelay {
     return this.connection.status === 'ready';
   }
 
-  private async enqueue(row: OutboxMessage): Promise<boolean> {
-    if (!isQueueName(row.topic)) {
-      this.log.error({ id: row.id, topic: row.topic }, 'outbox: unknown topic; row left for an operator');
+  /** Adds the rows of one topic as their jobs; true when added (or not addable: an unknown topic). */
+  private async enqueue(topic: string, rows: OutboxMessage[]): Promise<boolean> {
+    if (!isQueueName(topic)) {
+      for (const row of rows) this.log.error({ id: row.id, topic }, 'outbox: unknown topic; row left for an operator');
       return true;
     }
-    const delay = row.runAt ? Math.max(0, row.runAt.getTime() - Date.now()) : 0;
+    const now = Date.now();
+    const jobs = rows.map((row) => ({
+      name: topic,
+      data: row.payload,
+      opts: { ...queueDefaults[topic], jobId: row.id, delay: row.runAt ? Math.max(0, row.runAt.getTime() - now) : 0 },
+    }));
     try {
-      await this.queue(row.topic).add(row.topic, row.payload, { ...queueDefaults[row.topic], jobId: row.id, delay });
+      await this.queue(topic).addBulk(jobs);
       return true;
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'outbox: Redis unavailable, will retry');

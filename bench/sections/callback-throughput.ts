@@ -80,7 +80,7 @@ export async function measureCallbackThroughput(stack: BenchStack, plan: Through
       judged('ratio to BullMQ no-op', fmt.ratio(ratio), `≥ ${DELIVERY_TARGET_RATIO.toFixed(2)}`, ratio >= DELIVERY_TARGET_RATIO),
     ],
     bounds: [
-      'CPU of the one Node process (profiled 90–98% busy): a delivery is, besides its BullMQ job, one read of the delivery, an HTTP POST on a fresh connection, and a 5-statement transaction recording the attempt and completing the outbox row, plus the relay’s add and stamp; about 60% of that CPU is MikroORM/knex/pg and the socket-write syscalls of those statements, ~15% BullMQ’s own job handling, ~8% the guarded HTTP POST (bench/FINDINGS.md).',
+      'CPU of the one Node process (profiled 80–93% busy, ~1 ms per delivery, beside PostgreSQL, Redis and the receiver on the same two cores): a delivery is its BullMQ job (64 at once), an HTTP POST on a kept-alive socket to the checked address, and its share of the statements batched across the jobs of one tick — one SELECT of the deliveries, one 5-statement transaction recording their attempts and completing their outbox rows (~15 deliveries per batch), the relay’s addBulk and one stamping UPDATE per 200 rows; ~35% of that CPU is pg/knex/MikroORM (a quarter of it the write syscalls), ~26% the HTTP client, ~14% BullMQ’s own job handling, ~12% GC.',
       `Measured from the commit of ${fmt.count(plan.deliveries)} owed callbacks, so it includes the relay’s poll interval (the rows were written by another process, so no in-process nudge); the no-op figure is BullMQ consumption alone from a pre-filled queue in another process — the strictest ceiling, doing none of the database work.`,
     ],
     notes: [],

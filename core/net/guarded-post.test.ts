@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCallbackReceiver, type CallbackReceiver } from '../../test/support/callback-receiver.js';
 import { freePort } from '../../test/support/processes.js';
@@ -5,9 +7,39 @@ import { guardedPost, type GuardedPost } from './guarded-post.js';
 import { callbackUrlProblem, resolveCallbackTarget, type HostResolver } from './ssrf-guard.js';
 
 const open: CallbackReceiver[] = [];
+const servers: Server[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((r) => r.close()));
+  for (const s of servers.splice(0)) s.closeAllConnections();
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
 });
+
+/**
+ * A receiver on `host:port` that counts connections and requests; `drop(n)` says whether
+ * the n-th request on one connection is answered by closing that connection.
+ */
+async function countingServer(host: string, port: number, drop: (requestOnSocket: number) => boolean = () => false) {
+  const seen = { connections: 0, requests: 0 };
+  const perSocket = new WeakMap<object, number>();
+  const server = createServer((req, res) => {
+    seen.requests++;
+    const n = (perSocket.get(req.socket) ?? 0) + 1;
+    perSocket.set(req.socket, n);
+    req.resume();
+    req.on('end', () => (drop(n) ? req.socket.destroy() : res.end('success')));
+  });
+  server.on('connection', () => seen.connections++);
+  servers.push(server);
+  server.listen(port, host);
+  await once(server, 'listening');
+  return seen;
+}
+
+/** A resolver answering the given addresses in turn, one per lookup. */
+function answersInTurn(...addresses: string[]): HostResolver {
+  let i = 0;
+  return async () => [{ address: addresses[i++ % addresses.length]!, family: 4 }];
+}
 
 async function receiver(...args: Parameters<typeof startCallbackReceiver>): Promise<CallbackReceiver> {
   const r = await startCallbackReceiver(...args);
@@ -163,5 +195,45 @@ describe('guardedPost', () => {
     expect(reply.httpStatus).toBeNull();
     expect(reply.error).toMatch(/ECONNREFUSED/);
     expect(reply.refused).toBe(false);
+  });
+});
+
+describe('guardedPost connection reuse', () => {
+  it('reuses a kept-alive socket only for the same checked address and host name', async () => {
+    const first = await receiver(() => ({ status: 200, body: 'success' }));
+    const second = await countingServer('127.0.0.2', first.port); // same port, another address
+    const resolve = answersInTurn('127.0.0.1', '127.0.0.2', '127.0.0.1');
+    const url = `http://merchant.invalid:${first.port}/cb`;
+
+    for (let i = 0; i < 3; i++) expect((await post(url, { resolve })).httpStatus).toBe(200);
+    // The request checked to 127.0.0.2 went to 127.0.0.2 on a socket of its own, not over the
+    // kept-alive one to 127.0.0.1; the third, checked to 127.0.0.1 again, reused that one.
+    expect(second).toEqual({ connections: 1, requests: 1 });
+    expect(first.requests).toHaveLength(2);
+    expect(first.connections()).toBe(1);
+
+    // Same address, another host name (another Host header or TLS servername): its own socket.
+    expect((await post(`http://other.invalid:${first.port}/cb`, { resolve: answersInTurn('127.0.0.1') })).httpStatus).toBe(200);
+    expect(first.connections()).toBe(2);
+    expect(first.requests.map((r) => r.headers.host)).toEqual([`merchant.invalid:${first.port}`, `merchant.invalid:${first.port}`, `other.invalid:${first.port}`]);
+  });
+
+  it('still checks every request: a refused target makes no request, even with a kept-alive socket to it', async () => {
+    const r = await receiver(() => ({ status: 200, body: 'success' }));
+    expect((await post(`${r.url}/cb`)).httpStatus).toBe(200);
+    const refusedLiteral = await post(`${r.url}/cb`, { policy: strict });
+    const refusedByName = await post(`http://merchant.invalid:${r.port}/cb`, { policy: strict, resolve: answersInTurn('127.0.0.1') });
+    for (const reply of [refusedLiteral, refusedByName]) expect(reply).toMatchObject({ refused: true, httpStatus: null });
+    expect(r.requests).toHaveLength(1);
+    expect(r.connections()).toBe(1);
+  });
+
+  it('sends again on a fresh connection when the receiver closed a kept-alive socket as it was reused', async () => {
+    const port = await freePort();
+    const seen = await countingServer('127.0.0.1', port, (n) => n === 2);
+    const url = `http://127.0.0.1:${port}/cb`;
+    expect(await post(url)).toMatchObject({ httpStatus: 200, body: 'success' });
+    expect(await post(url)).toMatchObject({ httpStatus: 200, body: 'success', error: null });
+    expect(seen).toEqual({ connections: 2, requests: 3 });
   });
 });

@@ -1,6 +1,15 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpRequest, type Agent, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { CallbackTargetRefused, pinnedLookup, resolveCallbackTarget, systemResolver, type HostResolver, type TargetPolicy } from './ssrf-guard.js';
+import { PinnedPools } from './pinned-pools.js';
+import {
+  CallbackTargetRefused,
+  pinnedLookup,
+  resolveCallbackTarget,
+  systemResolver,
+  type HostResolver,
+  type ResolvedAddress,
+  type TargetPolicy,
+} from './ssrf-guard.js';
 
 export interface GuardedPost {
   url: string;
@@ -32,8 +41,9 @@ class DeadlineExceeded extends Error {}
 
 /**
  * One POST to an untrusted URL: resolved and checked by the SSRF guard, connected to the
- * checked address only, no redirects followed, no connection reuse, bounded in time and
- * in reply size.
+ * checked address only, no redirects followed, bounded in time and in reply size. Every
+ * request is resolved and checked; a kept-alive socket is reused only for the exact
+ * (protocol, checked address, port, host name) this request's check produced.
  */
 export async function guardedPost(req: GuardedPost): Promise<GuardedReply> {
   const startedAt = new Date();
@@ -71,28 +81,53 @@ function raceDeadline<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-function send(
-  url: URL,
-  pinned: { address: string; family: 4 | 6 },
-  req: GuardedPost,
-  signal: AbortSignal,
-): Promise<{ status: number; body: string; truncated: boolean }> {
+/** One process-wide set of pools: callbacks to the same receiver share its kept-alive sockets. */
+const pools = new PinnedPools();
+
+/** A kept-alive socket the receiver had closed (a race with its idle timeout): nothing was answered on it. */
+class ReusedSocketLost extends Error {}
+
+async function send(url: URL, pinned: ResolvedAddress, req: GuardedPost, signal: AbortSignal): Promise<Reply> {
+  try {
+    return await sendOn(pools.poolFor(url, pinned) ?? false, url, pinned, req, signal);
+  } catch (e) {
+    // Once, on a connection of its own. The receiver may see the request twice, which
+    // callbacks allow (delivery is at-least-once), rather than a failed attempt.
+    if (e instanceof ReusedSocketLost) return sendOn(false, url, pinned, req, signal);
+    throw e;
+  }
+}
+
+interface Reply {
+  status: number;
+  body: string;
+  truncated: boolean;
+}
+
+function sendOn(agent: Agent | false, url: URL, pinned: ResolvedAddress, req: GuardedPost, signal: AbortSignal): Promise<Reply> {
   const payload = Buffer.from(req.body, 'utf8');
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
+    let answered = false;
     const outgoing = request(
       url,
       {
         method: 'POST',
         headers: { ...req.headers, 'content-length': String(payload.length) },
         lookup: pinnedLookup(pinned),
-        // A fresh agent per request: no pooled socket to an address checked for someone else.
-        agent: false,
+        // A pool of this exact checked target (PinnedPools), or a connection of its own.
+        agent,
         signal,
       },
-      (res: IncomingMessage) => readCapped(res, req.replyCapBytes, signal).then((r) => resolve({ status: res.statusCode ?? 0, ...r }), reject),
+      (res: IncomingMessage) => {
+        answered = true;
+        readCapped(res, req.replyCapBytes, signal).then((r) => resolve({ status: res.statusCode ?? 0, ...r }), reject);
+      },
     );
-    outgoing.on('error', reject);
+    outgoing.on('error', (e: NodeJS.ErrnoException) => {
+      const lost = outgoing.reusedSocket && !answered && !signal.aborted && (e.code === 'ECONNRESET' || e.code === 'EPIPE');
+      reject(lost ? new ReusedSocketLost(e.message) : e);
+    });
     outgoing.end(payload);
   });
 }

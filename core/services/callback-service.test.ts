@@ -87,6 +87,76 @@ describe('CallbackService.recordAttempt', () => {
   });
 });
 
+describe('CallbackService.recordAttempts (one transaction for many)', () => {
+  it('records every attempt exactly once; a stale number or a second run of the same attempt is superseded without failing the rest', async () => {
+    const ids = await Promise.all(Array.from({ length: 12 }, () => owed()));
+    const doc002 = await owed('doc002');
+    await core.callbacks.recordAttempt(core.em(), { deliveryId: doc002, number: 1, profile: callbackProfile('doc002'), outcome: outcome() });
+    await core.callbacks.recordAttempt(core.em(), { deliveryId: doc002, number: 2, profile: callbackProfile('doc002'), outcome: outcome() });
+    const profile = callbackProfile('doc004');
+    const delivered = outcome({ httpStatus: 200, reply: 'success' });
+    const batch = [
+      ...ids.slice(0, 8).map((deliveryId) => ({ deliveryId, number: 1, profile, outcome: delivered })),
+      ...ids.slice(8).map((deliveryId) => ({ deliveryId, number: 1, profile, outcome: outcome({ httpStatus: 503 }) })),
+      { deliveryId: ids[0]!, number: 1, profile, outcome: outcome({ httpStatus: 502 }) }, // another run of attempt 1
+      { deliveryId: ids[1]!, number: 1, profile, outcome: delivered }, // the same outcome twice
+      { deliveryId: ids[2]!, number: 3, profile, outcome: delivered }, // not the next number
+      { deliveryId: doc002, number: 3, profile: callbackProfile('doc002'), outcome: outcome() }, // its last attempt
+    ];
+    const verdicts = await core.callbacks.recordAttempts(core.em(), batch);
+
+    expect(verdicts.map((v) => (v.kind === 'recorded' ? v.status : v.kind))).toEqual([
+      ...Array(8).fill(CallbackStatus.Delivered),
+      ...Array(4).fill(CallbackStatus.Pending),
+      'superseded',
+      'superseded',
+      'superseded',
+      CallbackStatus.GivenUp,
+    ]);
+    const attempts = await core.em().find(CallbackAttempt, { delivery: { $in: ids } }, { populate: false });
+    expect(attempts).toHaveLength(12);
+    expect(attempts.map((a) => [a.delivery.id, a.number, a.success]).sort()).toEqual(
+      ids.map((id, i) => [id, 1, i < 8]).sort(),
+    );
+    expect(await core.callbacks.listAttempts(core.em(), doc002)).toHaveLength(3);
+
+    const deliveries = await core.em().find(CallbackDelivery, { id: { $in: [...ids, doc002] } });
+    const byId = new Map(deliveries.map((d) => [d.id, d]));
+    for (const id of ids.slice(0, 8)) expect(byId.get(id)).toMatchObject({ status: CallbackStatus.Delivered, attemptCount: 1, nextAttemptAt: null });
+    for (const id of ids.slice(0, 8)) expect(byId.get(id)!.deliveredAt).toBeInstanceOf(Date);
+    expect(byId.get(doc002)).toMatchObject({ status: CallbackStatus.GivenUp, attemptCount: 3, nextAttemptAt: null, deliveredAt: null });
+    const outbox = new Map((await core.em().find(OutboxMessage, { id: { $in: [...ids, doc002] } })).map((m) => [m.id, m]));
+    for (const id of [...ids.slice(0, 8), doc002]) expect(outbox.get(id)!.completedAt).toBeInstanceOf(Date);
+    for (const [i, id] of ids.slice(8).entries()) {
+      const retry = byId.get(id)!;
+      expect(retry).toMatchObject({ status: CallbackStatus.Pending, attemptCount: 1, deliveredAt: null });
+      expect(retry.nextAttemptAt!.getTime()).toBe((verdicts[8 + i] as { nextAttemptAt: Date }).nextAttemptAt.getTime());
+      expect(outbox.get(id)).toMatchObject({ completedAt: null, runAt: retry.nextAttemptAt });
+    }
+  });
+
+  it('records nothing when no attempt is the next one, and reads back what the worker needs', async () => {
+    const id = await owed();
+    const profile = callbackProfile('doc004');
+    expect(await core.callbacks.recordAttempts(core.em(), [{ deliveryId: id, number: 2, profile, outcome: outcome() }])).toEqual([{ kind: 'superseded' }]);
+    expect(await core.em().count(CallbackAttempt, { delivery: id })).toBe(0);
+
+    const [verdict] = await core.callbacks.recordAttempts(core.em(), [{ deliveryId: id, number: 1, profile, outcome: outcome() }]);
+    const found = await core.callbacks.deliveriesToAttempt(core.em(), [id, '00000000-0000-0000-0000-000000000000']);
+    expect([...found.keys()]).toEqual([id]);
+    expect(found.get(id)).toEqual({
+      id,
+      profile: 'doc004',
+      url: 'https://merchant.example/cb',
+      contentType: 'application/x-www-form-urlencoded',
+      body: 'a=1&sign=x',
+      status: CallbackStatus.Pending,
+      attemptCount: 1,
+      nextAttemptAt: (verdict as { nextAttemptAt: Date }).nextAttemptAt,
+    });
+  });
+});
+
 describe('CallbackService.resend', () => {
   it('creates a new audited delivery with the same profile, URL and bytes, and nudges the relay', async () => {
     const id = await owed('doc002');

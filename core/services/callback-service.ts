@@ -1,11 +1,12 @@
 import type { EntityManager } from '@mikro-orm/knex';
 import type { Config } from '../config.js';
-import { CallbackAttempt, CallbackDelivery, CallbackStatus, OutboxMessage } from '../entities/index.js';
-import { completeWork } from '../outbox/outbox.js';
+import { CallbackAttempt, CallbackDelivery, CallbackStatus } from '../entities/index.js';
 import { audit, type Actor } from './audit.js';
 import { delayAfterAttempt, isCallbackProfileName, type CallbackProfile } from './callback-profiles.js';
 import { oweCallback } from './callbacks.js';
 import { CoreError, isUniqueViolation } from './errors.js';
+import { dateParam } from './ledger.js';
+import { readDate } from './payin-rows.js';
 
 /** What one attempt produced, as the delivery worker observed it. */
 export interface AttemptOutcome {
@@ -18,10 +19,30 @@ export interface AttemptOutcome {
   error: string | null;
 }
 
+/** One attempt to record: the delivery, its attempt number, its profile (null: unknown to this build) and what happened. */
+export interface AttemptToRecord {
+  deliveryId: string;
+  number: number;
+  profile: CallbackProfile | null;
+  outcome: AttemptOutcome;
+}
+
 export type AttemptVerdict =
-  | { kind: 'recorded'; attempt: CallbackAttempt; status: CallbackStatus; nextAttemptAt: Date | null }
+  | { kind: 'recorded'; status: CallbackStatus; nextAttemptAt: Date | null }
   /** Another run of the same job recorded this attempt number first; this result was dropped. */
   | { kind: 'superseded' };
+
+/** What the delivery worker reads of a delivery to make its next attempt. */
+export interface DeliveryToAttempt {
+  id: string;
+  profile: string;
+  url: string;
+  contentType: string;
+  body: string;
+  status: CallbackStatus;
+  attemptCount: number;
+  nextAttemptAt: Date | null;
+}
 
 export const REPLY_SNIPPET_CHARS = 256;
 const ERROR_CHARS = 255;
@@ -40,6 +61,33 @@ export class CallbackService {
 
   async byId(em: EntityManager, id: string): Promise<CallbackDelivery | null> {
     return em.findOne(CallbackDelivery, { id });
+  }
+
+  /**
+   * The deliveries with these ids that exist, by id: one statement of only the columns an
+   * attempt needs, without entity hydration (the delivery worker reads a batch per tick).
+   */
+  async deliveriesToAttempt(em: EntityManager, ids: readonly string[]): Promise<Map<string, DeliveryToAttempt>> {
+    if (ids.length === 0) return new Map();
+    const rows = await em.execute<Array<Record<string, unknown>>>(
+      `select id, profile, url, content_type, body, status, attempt_count, next_attempt_at from callback_delivery where id in (${placeholders(ids)})`,
+      [...ids],
+    );
+    return new Map(
+      rows.map((r) => [
+        String(r.id),
+        {
+          id: String(r.id),
+          profile: String(r.profile),
+          url: String(r.url),
+          contentType: String(r.content_type),
+          body: String(r.body),
+          status: r.status as CallbackStatus,
+          attemptCount: Number(r.attempt_count),
+          nextAttemptAt: r.next_attempt_at == null ? null : readDate(em, r.next_attempt_at),
+        },
+      ]),
+    );
   }
 
   async listAttempts(em: EntityManager, deliveryId: string): Promise<CallbackAttempt[]> {
@@ -89,57 +137,116 @@ export class CallbackService {
 
   /**
    * Records attempt `number` and moves the delivery on, in one transaction: delivered,
-   * given up (both complete the outbox row) or pending with its next attempt time. The
-   * unique (delivery, number) constraint and a conditional update on `attemptCount` make
-   * a second run of the same job unable to record the same attempt twice.
+   * given up (both complete the outbox row) or pending with its next attempt time. A
+   * conditional update on `attemptCount` (and the unique (delivery, number) constraint
+   * behind it) make a second run of the same job unable to record the same attempt twice.
    * `profile` null (a name this build does not know) gives up at once.
    */
-  async recordAttempt(
-    em: EntityManager,
-    input: { deliveryId: string; number: number; profile: CallbackProfile | null; outcome: AttemptOutcome },
-  ): Promise<AttemptVerdict> {
-    const { deliveryId, number, profile, outcome } = input;
-    const success =
-      profile !== null && outcome.httpStatus !== null && !outcome.replyTruncated && profile.isAcknowledged(outcome.httpStatus, outcome.reply);
-    const now = new Date();
-    const delay = success || profile === null ? null : delayAfterAttempt(profile, number, this.config.CALLBACK_RETRY_SCALE);
-    const status = success ? CallbackStatus.Delivered : delay === null ? CallbackStatus.GivenUp : CallbackStatus.Pending;
-    const nextAttemptAt = delay === null ? null : new Date(now.getTime() + delay);
+  async recordAttempt(em: EntityManager, input: AttemptToRecord): Promise<AttemptVerdict> {
     try {
-      return await em.transactional(async (tx) => {
-        const attempt = tx.create(CallbackAttempt, {
-          delivery: tx.getReference(CallbackDelivery, deliveryId),
-          number,
-          startedAt: outcome.startedAt,
-          httpStatus: outcome.httpStatus,
-          latencyMs: outcome.latencyMs,
-          replySnippet: outcome.httpStatus === null ? null : storable(outcome.reply, REPLY_SNIPPET_CHARS),
-          error: outcome.error === null ? null : storable(outcome.error, ERROR_CHARS),
-          success,
-        });
-        await tx.persist(attempt).flush();
-        const moved = await tx.nativeUpdate(
-          CallbackDelivery,
-          { id: deliveryId, status: CallbackStatus.Pending, attemptCount: number - 1 },
-          { attemptCount: number, status, nextAttemptAt, deliveredAt: success ? now : null },
-        );
-        if (moved !== 1) throw new AttemptSuperseded();
-        if (status === CallbackStatus.Pending) {
-          // Keeps the relay's sweep honest: a job lost from Redis is re-added with this delay.
-          await tx.nativeUpdate(OutboxMessage, { id: deliveryId }, { runAt: nextAttemptAt });
-        } else {
-          await completeWork(tx, deliveryId);
-        }
-        return { kind: 'recorded' as const, attempt, status, nextAttemptAt };
-      });
+      const [verdict] = await this.recordAttempts(em, [input]);
+      return verdict!;
     } catch (e) {
-      if (e instanceof AttemptSuperseded || isUniqueViolation(e)) return { kind: 'superseded' };
+      if (isUniqueViolation(e)) return { kind: 'superseded' };
       throw e;
     }
   }
+
+  /**
+   * `recordAttempt` for many attempts in ONE transaction of a few hand-written statements
+   * (the delivery worker's group commit): one conditional update per distinct outcome, one
+   * multi-row insert of the attempts that moved their delivery, one or two outbox updates.
+   * An attempt whose number is no longer the next one (another run recorded it, even in
+   * this same batch) is `superseded` without failing the others. Verdicts are in input order.
+   */
+  async recordAttempts(em: EntityManager, inputs: AttemptToRecord[]): Promise<AttemptVerdict[]> {
+    const now = new Date();
+    const judged = inputs.map((input) => ({ input, ...this.judge(input, now) }));
+    return em.transactional(async (tx) => {
+      const recorded = new Set<number>();
+      for (const group of groupBy(judged.keys(), (i) => `${judged[i]!.status}|${judged[i]!.nextAttemptAt?.getTime() ?? ''}`)) {
+        const { status, nextAttemptAt } = judged[group[0]!]!;
+        // Moving the delivery first: an attempt row is written only for an attempt that moved it.
+        const moved = await tx.execute<Array<{ id: string; attempt_count: number | string }>>(
+          `update callback_delivery set attempt_count = attempt_count + 1, status = ?, next_attempt_at = ?, delivered_at = ?
+           where status = ? and (${group.map(() => '(id = ? and attempt_count = ?)').join(' or ')})
+           returning id, attempt_count`,
+          [
+            status,
+            nextAttemptAt && dateParam(tx, nextAttemptAt),
+            status === CallbackStatus.Delivered ? dateParam(tx, now) : null,
+            CallbackStatus.Pending,
+            ...group.flatMap((i) => [judged[i]!.input.deliveryId, judged[i]!.input.number - 1]),
+          ],
+        );
+        const movedTo = new Set(moved.map((r) => `${r.id}#${Number(r.attempt_count)}`));
+        for (const i of group) {
+          // A row moves once: a second input for the same attempt of it is superseded.
+          if (movedTo.delete(`${judged[i]!.input.deliveryId}#${judged[i]!.input.number}`)) recorded.add(i);
+        }
+      }
+      const winners = judged.filter((_, i) => recorded.has(i));
+      if (winners.length > 0) {
+        await tx.execute(
+          `insert into callback_attempt (delivery_id, number, started_at, http_status, latency_ms, reply_snippet, error, success)
+           values ${winners.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+          winners.flatMap(({ input: { deliveryId, number, outcome }, success }) => [
+            deliveryId,
+            number,
+            dateParam(tx, outcome.startedAt),
+            outcome.httpStatus,
+            outcome.latencyMs,
+            outcome.httpStatus === null ? null : storable(outcome.reply, REPLY_SNIPPET_CHARS),
+            outcome.error === null ? null : storable(outcome.error, ERROR_CHARS),
+            success,
+          ]),
+          'run',
+        );
+        const finished = winners.filter((w) => w.status !== CallbackStatus.Pending).map((w) => w.input.deliveryId);
+        if (finished.length > 0) {
+          await tx.execute(
+            `update outbox_message set completed_at = ? where completed_at is null and id in (${placeholders(finished)})`,
+            [dateParam(tx, now), ...finished],
+            'run',
+          );
+        }
+        // Keeps the relay's sweep honest: a job lost from Redis is re-added with this delay.
+        const retrying = winners.filter((w) => w.status === CallbackStatus.Pending);
+        for (const group of groupBy(retrying.keys(), (i) => retrying[i]!.nextAttemptAt!.getTime())) {
+          const ids = group.map((i) => retrying[i]!.input.deliveryId);
+          const runAt = dateParam(tx, retrying[group[0]!]!.nextAttemptAt!);
+          await tx.execute(`update outbox_message set run_at = ? where id in (${placeholders(ids)})`, [runAt, ...ids], 'run');
+        }
+      }
+      return judged.map(({ status, nextAttemptAt }, i): AttemptVerdict => (recorded.has(i) ? { kind: 'recorded', status, nextAttemptAt } : { kind: 'superseded' }));
+    });
+  }
+
+  /** What an attempt means for its delivery, were it recorded at `now`. */
+  private judge({ number, profile, outcome }: AttemptToRecord, now: Date): { success: boolean; status: CallbackStatus; nextAttemptAt: Date | null } {
+    const success =
+      profile !== null && outcome.httpStatus !== null && !outcome.replyTruncated && profile.isAcknowledged(outcome.httpStatus, outcome.reply);
+    const delay = success || profile === null ? null : delayAfterAttempt(profile, number, this.config.CALLBACK_RETRY_SCALE);
+    const status = success ? CallbackStatus.Delivered : delay === null ? CallbackStatus.GivenUp : CallbackStatus.Pending;
+    return { success, status, nextAttemptAt: delay === null ? null : new Date(now.getTime() + delay) };
+  }
 }
 
-class AttemptSuperseded extends Error {}
+function placeholders(values: readonly unknown[]): string {
+  return values.map(() => '?').join(', ');
+}
+
+/** Indexes grouped by key, groups in order of first appearance. */
+function groupBy<K>(indexes: Iterable<number>, keyOf: (i: number) => K): number[][] {
+  const groups = new Map<K, number[]>();
+  for (const i of indexes) {
+    const k = keyOf(i);
+    const group = groups.get(k);
+    if (group) group.push(i);
+    else groups.set(k, [i]);
+  }
+  return [...groups.values()];
+}
 
 /** Text safe for a bounded text column on both databases (PostgreSQL refuses NUL). */
 function storable(text: string, maxChars: number): string {
