@@ -42,9 +42,12 @@ export async function createGateway(core: Core, log: Logger, placement: Subgraph
   const logError = (err: unknown) => log.error({ err }, 'resolver failed');
   const local = placement.kind === 'in-process' ? new Map((await buildAllSubgraphs()).map((s) => [s.name, s])) : null;
 
+  const forwarding: ForwardingSubgraph[] = [];
   const dataSource = (name: SubgraphName): GraphQLDataSource<GatewayContext> => {
-    if (placement.kind === 'remote') return new ForwardingSubgraph(placement.urls[name], placement.secret);
-    return new InProcessSubgraph(local!.get(name)!, core, logError);
+    if (placement.kind === 'in-process') return new InProcessSubgraph(local!.get(name)!, core, logError);
+    const remote = new ForwardingSubgraph(placement.urls[name], placement.secret);
+    forwarding.push(remote);
+    return remote;
   };
   const gateway = new ApolloGateway({
     supergraphSdl,
@@ -82,7 +85,10 @@ export async function createGateway(core: Core, log: Logger, placement: Subgraph
         }),
       );
     },
-    stop: () => server.stop(),
+    stop: async () => {
+      await server.stop();
+      for (const remote of forwarding) remote.close();
+    },
   };
 }
 
