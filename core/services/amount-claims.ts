@@ -56,11 +56,6 @@ async function releaseStaleClaim(em: EntityManager, c: AmountCandidate, staleBef
   return result.affectedRows > 0;
 }
 
-/** Frees an order's pair (it was paid or failed). */
-export async function releaseClaimOf(em: EntityManager, orderId: number): Promise<void> {
-  await em.execute('delete from amount_claim where order_id = ?', [orderId], 'run');
-}
-
 /** Frees every pair whose order can no longer be paid; returns how many. */
 export async function releaseStaleClaims(em: EntityManager, staleBefore: Date): Promise<number> {
   const result = await em.execute<{ affectedRows: number }>(

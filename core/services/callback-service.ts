@@ -5,6 +5,7 @@ import { audit, type Actor } from './audit.js';
 import { delayAfterAttempt, isCallbackProfileName, type CallbackProfile } from './callback-profiles.js';
 import { oweCallback } from './callbacks.js';
 import { CoreError, isUniqueViolation } from './errors.js';
+import { placeholders } from '../db/one-trip.js';
 import { dateParam } from './ledger.js';
 import { readDate } from './payin-rows.js';
 
@@ -230,10 +231,6 @@ export class CallbackService {
     const status = success ? CallbackStatus.Delivered : delay === null ? CallbackStatus.GivenUp : CallbackStatus.Pending;
     return { success, status, nextAttemptAt: delay === null ? null : new Date(now.getTime() + delay) };
   }
-}
-
-function placeholders(values: readonly unknown[]): string {
-  return values.map(() => '?').join(', ');
 }
 
 /** Indexes grouped by key, groups in order of first appearance. */

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/knex';
-import { CallbackDelivery, Merchant } from '../entities/index.js';
+import type { Statement } from '../db/one-trip.js';
+import { CallbackDelivery, CallbackStatus, Merchant } from '../entities/index.js';
 import { oweWork } from '../outbox/outbox.js';
 import { callbackProfiles, type CallbackProfileName } from './callback-profiles.js';
+import { dateParam } from './ledger.js';
 
 export interface OwedCallback {
   /** Delivery profile (request shape, success rule, retry schedule): core/services/callback-profiles.ts. */
@@ -14,6 +16,38 @@ export interface OwedCallback {
   contentType?: string;
   /** The exact request body, frozen now so every retry sends the same bytes. */
   body: string;
+}
+
+/**
+ * `oweCallback` as statements, for a caller that sends them in one round trip with its own
+ * writes (runInOneTrip) — the money path, where each ORM flush is a round trip of its own.
+ * Same rows as `oweCallback`: the delivery and its outbox row share `id`.
+ */
+export function owedCallbackStatements(em: EntityManager, owed: OwedCallback): { id: string; statements: Statement[] } {
+  const id = randomUUID();
+  const now = dateParam(em, new Date());
+  return {
+    id,
+    statements: [
+      {
+        sql: `insert into callback_delivery (id, merchant_id, profile, subject_type, subject_id, url, content_type, body, status, attempt_count, created_at)
+              values (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`,
+        params: [
+          id,
+          owed.merchantId,
+          owed.profile,
+          owed.subject.type,
+          String(owed.subject.id),
+          owed.url,
+          owed.contentType ?? callbackProfiles[owed.profile].contentType,
+          owed.body,
+          CallbackStatus.Pending,
+          now,
+        ],
+      },
+      { sql: 'insert into outbox_message (id, topic, payload, created_at) values (?, ?, ?, ?)', params: [id, 'callbacks', JSON.stringify({ deliveryId: id }), now] },
+    ],
+  };
 }
 
 /**

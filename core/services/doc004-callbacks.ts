@@ -1,9 +1,10 @@
 import type { EntityManager } from '@mikro-orm/knex';
 import { Credential, CredentialKind, type PayInOrder, type Payout } from '../entities/index.js';
 import type { SecretBox } from '../crypto/secret-box.js';
+import type { Statement } from '../db/one-trip.js';
 import { formatFenAsWholeYuan, formatFenAsYuan } from '../money/fen.js';
 import { orderedMd5Sign, PAYIN_CALLBACK_FIELDS, PAYOUT_CALLBACK_FIELDS, type SignField } from '../signing/index.js';
-import { oweCallback } from './callbacks.js';
+import { oweCallback, owedCallbackStatements } from './callbacks.js';
 import { CoreError } from './errors.js';
 
 /**
@@ -25,12 +26,8 @@ export interface SealedAppCredential {
   secretSealed: string;
 }
 
-/**
- * The merchant's document-004 appKey and its secret in clear (in memory only, to sign);
- * read now unless the caller already read it sealed.
- */
-export async function openAppCredential(em: EntityManager, secrets: SecretBox, merchantId: number, sealed?: SealedAppCredential | null): Promise<AppCredential> {
-  if (sealed) return { appKey: sealed.appKey, secret: secrets.open(sealed.secretSealed) };
+/** The merchant's document-004 appKey and its secret in clear (in memory only, to sign). */
+export async function openAppCredential(em: EntityManager, secrets: SecretBox, merchantId: number): Promise<AppCredential> {
   const credential = await em.findOne(Credential, { merchant: merchantId, kind: CredentialKind.AppKey });
   if (!credential) throw new CoreError('not_found', `merchant ${merchantId} has no appKey`);
   return { appKey: credential.lookup, secret: secrets.open(credential.secretSealed) };
@@ -43,11 +40,14 @@ function signedForm(fields: SignField[], secret: string): string {
   return form.toString();
 }
 
+/** What the pay-in callback says of its order. */
+export type PayInCallbackFacts = Pick<PayInOrder, 'paidAmount' | 'payableAmount' | 'channelId' | 'mrn' | 'originAmount'>;
+
 /**
  * `amount=<paid yuan>&appKey=&channel=<channelId>&mrn=&originAmount=<asked yuan>&sign=`.
  * Both amounts carry exactly two decimals ("精确到分").
  */
-export function payInCallbackBody(order: PayInOrder, credential: AppCredential): string {
+export function payInCallbackBody(order: PayInCallbackFacts, credential: AppCredential): string {
   const values: Record<(typeof PAYIN_CALLBACK_FIELDS)[number], string> = {
     amount: formatFenAsYuan(order.paidAmount ?? order.payableAmount),
     appKey: credential.appKey,
@@ -74,7 +74,6 @@ async function oweDoc004Callback<T extends { merchant: { id: number }; publicId:
   secrets: SecretBox,
   subject: { type: 'payin' | 'payout'; row: T },
   bodyOf: (row: T, credential: AppCredential) => string,
-  sealed?: SealedAppCredential | null,
 ): Promise<string> {
   const merchantId = subject.row.merchant.id;
   const delivery = oweCallback(em, {
@@ -83,14 +82,35 @@ async function oweDoc004Callback<T extends { merchant: { id: number }; publicId:
     subject: { type: subject.type, id: subject.row.publicId },
     url: subject.row.callbackUrl,
     contentType: FORM_CONTENT_TYPE,
-    body: bodyOf(subject.row, await openAppCredential(em, secrets, merchantId, sealed)),
+    body: bodyOf(subject.row, await openAppCredential(em, secrets, merchantId)),
   });
   return delivery.id;
 }
 
 /** Owes (in the caller's transaction) the pay-in callback of a paid order. */
-export function owePayInCallback(em: EntityManager, secrets: SecretBox, order: PayInOrder, sealed?: SealedAppCredential | null): Promise<string> {
-  return oweDoc004Callback(em, secrets, { type: 'payin', row: order }, payInCallbackBody, sealed);
+export function owePayInCallback(em: EntityManager, secrets: SecretBox, order: PayInOrder): Promise<string> {
+  return oweDoc004Callback(em, secrets, { type: 'payin', row: order }, payInCallbackBody);
+}
+
+/**
+ * The pay-in callback of an order being paid, as statements to send with the payment's own
+ * writes (owedCallbackStatements), signed with the appKey read sealed along with the order.
+ */
+export function payInCallbackStatements(
+  em: EntityManager,
+  secrets: SecretBox,
+  order: PayInCallbackFacts & { merchantId: number; publicId: string; callbackUrl: string },
+  sealed: SealedAppCredential | null,
+): Statement[] {
+  if (!sealed) throw new CoreError('not_found', `merchant ${order.merchantId} has no appKey`);
+  return owedCallbackStatements(em, {
+    profile: DOC004_CALLBACK_PROFILE,
+    merchantId: order.merchantId,
+    subject: { type: 'payin', id: order.publicId },
+    url: order.callbackUrl,
+    contentType: FORM_CONTENT_TYPE,
+    body: payInCallbackBody(order, { appKey: sealed.appKey, secret: secrets.open(sealed.secretSealed) }),
+  }).statements;
 }
 
 /** Owes (in the caller's transaction) the payout callback of a completed payout. */

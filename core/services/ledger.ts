@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/knex';
 import { LedgerAccount, LedgerAccountKind, type Merchant } from '../entities/index.js';
 import { databaseKindOfEm } from '../db/kind.js';
+import { placeholders, type Statement } from '../db/one-trip.js';
 import { CoreError } from './errors.js';
 
 export interface LedgerLeg {
@@ -68,10 +69,7 @@ export class LedgerService {
 
   /** Applies a posting inside the caller's transaction; throws `insufficient_balance` and leaves nothing applied. */
   async post(em: EntityManager, posting: Posting): Promise<PostingResult> {
-    const total = posting.legs.reduce((sum, l) => sum + l.amount, 0);
-    if (total !== 0 || posting.legs.some((l) => !Number.isSafeInteger(l.amount))) {
-      throw new CoreError('invalid_input', `unbalanced ledger posting ${posting.idempotencyKey}`);
-    }
+    checkBalanced(posting);
     const createdAt = dateParam(em, new Date());
     const inserted = await em.execute<Array<{ id: number }>>(
       `insert into ledger_transaction (idempotency_key, reason, merchant_id, created_at) values (?, ?, ?, ?)
@@ -81,26 +79,16 @@ export class LedgerService {
     const transactionId = inserted[0]?.id === undefined ? undefined : Number(inserted[0].id);
     if (transactionId === undefined) return { posted: false, reason: 'already_posted' };
 
-    const accounts: Array<{ leg: LedgerLeg; account: KnownAccount }> = [];
-    for (const leg of posting.legs) accounts.push({ leg, account: await this.accountOf(em, leg.account) });
-    // Credits (and every leg of an untracked account) are appended and lock nothing; only a
-    // debit of a tracked account moves its row, under the guard that keeps it from going negative.
-    const appended = accounts.filter(({ leg, account }) => !account.trackBalance || leg.amount >= 0);
-    for (const { leg, account } of appended) {
-      // An untracked account has no row to guard a debit with; none of ours is debited.
-      if (leg.amount < 0 && !account.allowNegative) throw new CoreError('invalid_input', `${leg.account} does not track its balance and cannot be debited`);
-    }
+    const accounts = await this.accountsOf(em, posting);
+    const appended = accounts.filter(isAppended);
     if (appended.length > 0) {
-      await em.execute(
-        `insert into ledger_entry (transaction_id, account_id, amount, balance_after, pending_fold, created_at) values ${appended.map(() => '(?, ?, ?, null, ?, ?)').join(', ')}`,
-        appended.flatMap(({ leg, account }) => [transactionId, account.id, leg.amount, account.trackBalance, createdAt]),
-        'run',
-      );
+      const entries = entriesStatement(appended, transactionId, createdAt);
+      await em.execute(entries.sql, entries.params, 'run');
     }
     // Debits go last: their row lock is what concurrent debits of the same account queue on,
     // so it is taken as late as possible and held only until the commit. A stable lock
     // order (by code) keeps two postings debiting the same accounts from deadlocking.
-    const debits = accounts.filter(({ leg, account }) => account.trackBalance && leg.amount < 0).sort((a, b) => (a.leg.account < b.leg.account ? -1 : 1));
+    const debits = accounts.filter((a) => !isAppended(a)).sort((a, b) => (a.leg.account < b.leg.account ? -1 : 1));
     for (const { leg, account } of debits) {
       await this.fold(em, account.id);
       if (!(await this.debit(em, transactionId, account.id, leg.amount, createdAt))) {
@@ -108,6 +96,40 @@ export class LedgerService {
       }
     }
     return { posted: true, transactionId };
+  }
+
+  /**
+   * The statements of a posting that only appends (credits, and legs of untracked accounts),
+   * for a caller that sends them in one round trip with its own writes (runInOneTrip). The
+   * idempotency key is inserted without `on conflict`: the caller's own state change (e.g. a
+   * pay-in leaving `pending` under its row lock) already makes the event happen once, and a
+   * second posting would abort the transaction on the unique key rather than be skipped.
+   */
+  async appendOnlyPosting(em: EntityManager, posting: Posting): Promise<Statement[]> {
+    checkBalanced(posting);
+    const accounts = await this.accountsOf(em, posting);
+    const guarded = accounts.find((a) => !isAppended(a));
+    if (guarded) throw new CoreError('invalid_input', `${guarded.leg.account} is debited: the posting ${posting.idempotencyKey} needs post()`);
+    const createdAt = dateParam(em, new Date());
+    return [
+      {
+        sql: 'insert into ledger_transaction (idempotency_key, reason, merchant_id, created_at) values (?, ?, ?, ?)',
+        params: [posting.idempotencyKey, posting.reason, posting.merchantId ?? null, createdAt],
+      },
+      entriesStatement(accounts, { idempotencyKey: posting.idempotencyKey }, createdAt),
+    ];
+  }
+
+  private async accountsOf(em: EntityManager, posting: Posting): Promise<AccountLeg[]> {
+    const accounts: AccountLeg[] = [];
+    for (const leg of posting.legs) accounts.push({ leg, account: await this.accountOf(em, leg.account) });
+    for (const { leg, account } of accounts) {
+      // An untracked account has no row to guard a debit with; none of ours is debited.
+      if (!account.trackBalance && leg.amount < 0 && !account.allowNegative) {
+        throw new CoreError('invalid_input', `${leg.account} does not track its balance and cannot be debited`);
+      }
+    }
+    return accounts;
   }
 
   /**
@@ -185,7 +207,7 @@ export class LedgerService {
     const rows = await em.execute<Array<{ id: number | string; balance_after: number | string }>>(
       `select e.id, a.balance + ${PENDING_CREDITS} - (select coalesce(sum(x.amount), 0) from ledger_entry x where x.account_id = e.account_id and x.id > e.id) as balance_after
        from ledger_entry e join ledger_account a on a.id = e.account_id
-       where e.id in (${entryIds.map(() => '?').join(', ')}) and a.track_balance`,
+       where e.id in (${placeholders(entryIds)}) and a.track_balance`,
       [...entryIds],
     );
     return new Map(rows.map((r) => [Number(r.id), Number(r.balance_after)]));
@@ -201,7 +223,7 @@ export class LedgerService {
     if (merchantIds.length === 0) return found;
     const rows = await em.execute<Array<{ merchant_id: number | string; kind: string; balance: number | string }>>(
       `select a.merchant_id, a.kind, a.balance + ${PENDING_CREDITS} as balance from ledger_account a
-       where a.merchant_id in (${merchantIds.map(() => '?').join(', ')}) and a.kind in (?, ?)`,
+       where a.merchant_id in (${placeholders(merchantIds)}) and a.kind in (?, ?)`,
       [...merchantIds, LedgerAccountKind.MerchantAvailable, LedgerAccountKind.MerchantReserved],
     );
     for (const row of rows) {
@@ -211,6 +233,33 @@ export class LedgerService {
     }
     return found;
   }
+}
+
+type AccountLeg = { leg: LedgerLeg; account: KnownAccount };
+
+function checkBalanced(posting: Posting): void {
+  const total = posting.legs.reduce((sum, l) => sum + l.amount, 0);
+  if (total !== 0 || posting.legs.some((l) => !Number.isSafeInteger(l.amount))) {
+    throw new CoreError('invalid_input', `unbalanced ledger posting ${posting.idempotencyKey}`);
+  }
+}
+
+/**
+ * Credits (and every leg of an untracked account) are appended and lock nothing; only a
+ * debit of a tracked account moves its row, under the guard that keeps it from going negative.
+ */
+function isAppended({ leg, account }: AccountLeg): boolean {
+  return !account.trackBalance || leg.amount >= 0;
+}
+
+/** One multi-row insert of appended legs; a tracked account's credit waits for its fold. */
+function entriesStatement(legs: AccountLeg[], transaction: number | { idempotencyKey: string }, createdAt: unknown): Statement {
+  const byKey = typeof transaction !== 'number';
+  const transactionRef = byKey ? '(select id from ledger_transaction where idempotency_key = ?)' : '?';
+  return {
+    sql: `insert into ledger_entry (transaction_id, account_id, amount, balance_after, pending_fold, created_at) values ${legs.map(() => `(${transactionRef}, ?, ?, null, ?, ?)`).join(', ')}`,
+    params: legs.flatMap(({ leg, account }) => [byKey ? transaction.idempotencyKey : transaction, account.id, leg.amount, account.trackBalance, createdAt]),
+  };
 }
 
 /** The credits appended to account `a` and not yet folded into its row. */

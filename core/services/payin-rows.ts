@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/knex';
 import { databaseKindOfEm } from '../db/kind.js';
-import { CredentialKind, PayInOrder, PayInStatus } from '../entities/index.js';
+import { placeholders, type Statement } from '../db/one-trip.js';
+import { CredentialKind, PayInStatus } from '../entities/index.js';
 import { dateParam } from './ledger.js';
 
 /**
@@ -20,12 +21,16 @@ export interface LockedPayIn {
   collectionAccountId: number | null;
   expiresAt: Date;
   feeRateBp: number;
+  mrn: string;
+  channelId: number;
+  originAmount: number;
+  callbackUrl: string;
   appKey: string | null;
   appSecretSealed: string | null;
 }
 
 const LOCKED_COLUMNS = `o.id, o.public_id, o.merchant_id, o.status, o.channel_plugin, o.payable_amount, o.collection_account_id,
-  o.expires_at, m.fee_rate_bp, c.lookup as app_key, c.secret_sealed as app_secret_sealed`;
+  o.expires_at, o.mrn, o.channel_id, o.origin_amount, o.callback_url, m.fee_rate_bp, c.lookup as app_key, c.secret_sealed as app_secret_sealed`;
 
 /**
  * A timestamp as raw SQL returns it (text on PostgreSQL, where MikroORM keeps pg from
@@ -49,6 +54,10 @@ function lockedPayIn(em: EntityManager, row: Record<string, unknown>): LockedPay
     collectionAccountId: row.collection_account_id == null ? null : Number(row.collection_account_id),
     expiresAt: readDate(em, row.expires_at),
     feeRateBp: Number(row.fee_rate_bp),
+    mrn: String(row.mrn),
+    channelId: Number(row.channel_id),
+    originAmount: Number(row.origin_amount),
+    callbackUrl: String(row.callback_url),
     appKey: row.app_key == null ? null : String(row.app_key),
     appSecretSealed: row.app_secret_sealed == null ? null : String(row.app_secret_sealed),
   };
@@ -91,8 +100,8 @@ export async function lockPayableInAccounts(
   const statuses = query.includeExpired ? [PayInStatus.Pending, PayInStatus.Expired] : [PayInStatus.Pending];
   return lockPayIns(
     em,
-    `o.merchant_id = ? and o.payable_amount = ? and o.collection_account_id in (${query.collectionAccountIds.map(() => '?').join(', ')})
-     and o.status in (${statuses.map(() => '?').join(', ')}) and o.expires_at > ?`,
+    `o.merchant_id = ? and o.payable_amount = ? and o.collection_account_id in (${placeholders(query.collectionAccountIds)})
+     and o.status in (${placeholders(statuses)}) and o.expires_at > ?`,
     [query.merchantId, query.payableAmount, ...query.collectionAccountIds, ...statuses, dateParam(em, query.since)],
   );
 }
@@ -107,24 +116,28 @@ export interface PaidFields {
 }
 
 /**
- * Marks a locked pay-in paid and returns it as a managed entity (refreshed from the row the
- * update returned, so nothing is flushed twice). Null if it was no longer pending or expired.
+ * Marks a locked pay-in paid (its row comes back, to be mapped to the entity) and frees its
+ * amount claim: statements for the payment's one round trip (runInOneTrip). No row back
+ * means it was no longer pending or expired.
  */
-export async function markPaid(em: EntityManager, orderId: number, paid: PaidFields): Promise<PayInOrder | null> {
-  const [row] = await em.execute<Array<Record<string, unknown>>>(
-    `update payin_order set status = ?, paid_amount = ?, fee_amount = ?, paid_at = ?, upstream_trade_no = ?, settled_via = ?
-     where id = ? and status in (?, ?) returning *`,
-    [
-      PayInStatus.Paid,
-      paid.paidAmount,
-      paid.feeAmount,
-      dateParam(em, paid.paidAt),
-      paid.upstreamTradeNo,
-      paid.settledVia,
-      orderId,
-      PayInStatus.Pending,
-      PayInStatus.Expired,
-    ],
-  );
-  return row ? em.map(PayInOrder, row) : null;
+export function markPaidStatements(em: EntityManager, orderId: number, paid: PaidFields): Statement[] {
+  return [
+    {
+      sql: `update payin_order set status = ?, paid_amount = ?, fee_amount = ?, paid_at = ?, upstream_trade_no = ?, settled_via = ?
+            where id = ? and status in (?, ?) returning *`,
+      params: [
+        PayInStatus.Paid,
+        paid.paidAmount,
+        paid.feeAmount,
+        dateParam(em, paid.paidAt),
+        paid.upstreamTradeNo,
+        paid.settledVia,
+        orderId,
+        PayInStatus.Pending,
+        PayInStatus.Expired,
+      ],
+      returnsRows: true,
+    },
+    { sql: 'delete from amount_claim where order_id = ?', params: [orderId] },
+  ];
 }

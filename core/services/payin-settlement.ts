@@ -4,12 +4,13 @@ import type { SecretBox } from '../crypto/secret-box.js';
 import { PayInOrder, PayInStatus } from '../entities/index.js';
 import type { Fen } from '../money/fen.js';
 import type { ChannelNotification, ChannelNotifyInput } from '../ports/index.js';
-import { releaseClaimOf, releaseStaleClaims } from './amount-claims.js';
-import { owePayInCallback } from './doc004-callbacks.js';
+import { runInOneTrip, type Rows, type Statement } from '../db/one-trip.js';
+import { releaseStaleClaims } from './amount-claims.js';
+import { payInCallbackStatements } from './doc004-callbacks.js';
 import { CoreError } from './errors.js';
 import { accountCode, PLATFORM_CLEARING, PLATFORM_FEES, type LedgerService } from './ledger.js';
 import type { PaymentChannels } from './payment-channels.js';
-import { lockPayInByPublicId, markPaid, type LockedPayIn } from './payin-rows.js';
+import { lockPayInByPublicId, markPaidStatements, type LockedPayIn } from './payin-rows.js';
 
 /** A payment that arrived for a pay-in, as whoever saw it reports it. */
 export interface ReceivedPayment {
@@ -70,9 +71,18 @@ export class PayInSettlement {
   /**
    * Settles a pay-in the caller has locked in its transaction (see payin-rows.ts). Every
    * refusal is thrown before the first write, so a caller's transaction needs no savepoint.
-   * The caller nudges the outbox relay after its commit when the outcome is `paid`.
+   * The writes — order paid, amount claim freed, ledger credit, callback owed, and the
+   * caller's own `alsoWrite` (e.g. the report's verdict) — go in one round trip; `written`
+   * holds the rows of `alsoWrite`. The caller nudges the outbox relay after its commit when
+   * the outcome is `paid`.
    */
-  async settleLocked(tx: EntityManager, order: LockedPayIn, payment: ReceivedPayment, now: Date): Promise<SettleResult> {
+  async settleLocked(
+    tx: EntityManager,
+    order: LockedPayIn,
+    payment: ReceivedPayment,
+    now: Date,
+    alsoWrite: Statement[] = [],
+  ): Promise<SettleResult & { written: Rows[] }> {
     if (!Number.isSafeInteger(payment.amountReceived) || payment.amountReceived <= 0) {
       throw new CoreError('invalid_input', 'amountReceived must be a positive whole number of fen');
     }
@@ -82,7 +92,7 @@ export class PayInSettlement {
     if (payment.plugin !== undefined && order.channelPlugin !== payment.plugin) {
       throw new CoreError('forbidden', `pay-in ${order.publicId} is not served by ${payment.plugin}`);
     }
-    if (order.status === PayInStatus.Paid) return { outcome: 'already_paid', order: await tx.findOneOrFail(PayInOrder, order.id) };
+    if (order.status === PayInStatus.Paid) return { outcome: 'already_paid', order: await tx.findOneOrFail(PayInOrder, order.id), written: [] };
     const payableUntil = payment.allowExpiredWithinGrace ? order.expiresAt.getTime() + this.graceMs : order.expiresAt.getTime();
     const payableStatus = order.status === PayInStatus.Pending || (payment.allowExpiredWithinGrace && order.status === PayInStatus.Expired);
     if (!payableStatus || payableUntil <= now.getTime()) {
@@ -91,20 +101,16 @@ export class PayInSettlement {
       });
     }
     const fee = payInFee(payment.amountReceived, order.feeRateBp);
-    const paid = await markPaid(tx, order.id, {
+    const paidWrites = markPaidStatements(tx, order.id, {
       paidAmount: payment.amountReceived,
       feeAmount: fee,
       paidAt: now,
       upstreamTradeNo: payment.upstreamTradeNo,
       settledVia: payment.source,
     });
-    // Unreachable while the row is locked; kept so an unlocked caller can never pay twice.
-    if (!paid) throw new CoreError('conflict', `pay-in ${order.publicId} is no longer payable`);
-    await releaseClaimOf(tx, order.id);
-    await owePayInCallback(tx, this.secrets, paid, order.appKey === null ? null : { appKey: order.appKey, secretSealed: order.appSecretSealed! });
-    // Credits only: appended without locking any balance row (LedgerService.post), so
-    // concurrent pay-ins of one merchant do not queue on each other.
-    await this.ledger.post(tx, {
+    // Credits only: appended without locking any balance row (LedgerService), so concurrent
+    // pay-ins of one merchant do not queue on each other.
+    const posting = await this.ledger.appendOnlyPosting(tx, {
       idempotencyKey: `payin:${order.id}:paid`,
       reason: 'payin_paid',
       merchantId: order.merchantId,
@@ -114,7 +120,17 @@ export class PayInSettlement {
         ...(fee > 0 ? [{ account: PLATFORM_FEES, amount: fee }] : []),
       ],
     });
-    return { outcome: 'paid', order: paid };
+    const callback = payInCallbackStatements(
+      tx,
+      this.secrets,
+      { ...order, paidAmount: payment.amountReceived },
+      order.appKey === null ? null : { appKey: order.appKey, secretSealed: order.appSecretSealed! },
+    );
+    const results = await runInOneTrip(tx, [...paidWrites, ...posting, ...callback, ...alsoWrite]);
+    const [paidRow] = results[0]!;
+    // Unreachable while the row is locked; kept so an unlocked caller can never pay twice.
+    if (!paidRow) throw new CoreError('conflict', `pay-in ${order.publicId} is no longer payable`);
+    return { outcome: 'paid', order: tx.map(PayInOrder, paidRow), written: results.slice(results.length - alsoWrite.length) };
   }
 
   /**

@@ -10,6 +10,7 @@ import { owePayInCallback } from './doc004-callbacks.js';
 import { CoreError, isCoreError, isUniqueViolation } from './errors.js';
 import type { LedgerService } from './ledger.js';
 import { checkHttpUrl, checkMrn, checkPositiveFen, checkText } from './order-input.js';
+import type { Rows, Statement } from '../db/one-trip.js';
 import type { LockedPayIn } from './payin-rows.js';
 import { PayInSettlement, type ReceivedPayment, type SettleResult } from './payin-settlement.js';
 import type { PaymentChannels } from './payment-channels.js';
@@ -206,8 +207,8 @@ export class PayInService {
   }
 
   /** `settle` for a pay-in the caller already locked in its transaction (see payin-rows.ts). */
-  settleLocked(tx: EntityManager, order: LockedPayIn, payment: ReceivedPayment, now: Date): Promise<SettleResult> {
-    return this.settlement.settleLocked(tx, order, payment, now);
+  settleLocked(tx: EntityManager, order: LockedPayIn, payment: ReceivedPayment, now: Date, alsoWrite: Statement[] = []): Promise<SettleResult & { written: Rows[] }> {
+    return this.settlement.settleLocked(tx, order, payment, now, alsoWrite);
   }
 
   expireDue(em: EntityManager, now = new Date()): Promise<{ expired: number; claimsReleased: number }> {

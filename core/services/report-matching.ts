@@ -9,7 +9,15 @@ import { CoreError, isCoreError } from './errors.js';
 import { checkPositiveFen, checkText } from './order-input.js';
 import { lockPayableInAccounts, lockPayInByPublicId, type LockedPayIn } from './payin-rows.js';
 import type { PayInService, SettleResult } from './payins.js';
-import { insertReport, selectAccounts, updateReport, type ReportedAccount } from './report-rows.js';
+import { runInOneTrip, type Rows } from '../db/one-trip.js';
+import {
+  accountsStatement,
+  insertReportStatement,
+  reportedAccounts,
+  reportFromRow,
+  reportVerdictStatement,
+  type ReportedAccount,
+} from './report-rows.js';
 
 /** A payment a monitor saw arrive, as the face that received it hands it to core. */
 export interface PaymentReportInput {
@@ -95,11 +103,19 @@ export class ReportMatchingService {
     // Inside a caller's transaction (a monitor request) no savepoint: a refusal rolls it all back.
     const run = <T>(work: (tx: EntityManager) => Promise<T>): Promise<T> => (em.isInTransaction() ? work(em) : em.transactional(work));
     return run(async (tx) => {
-      const accounts = await this.accountsFor(tx, input);
-      const reportId = await insertReport(tx, input, fingerprint, accounts.length === 1 ? accounts[0]!.id : null, now);
+      // One round trip: the accounts it may concern, and the report stored (or found a duplicate).
+      const [accountRows, inserted] = await runInOneTrip(tx, [accountsStatement(input), insertReportStatement(tx, input, fingerprint, now)]);
+      const accounts = this.accountsFor(input, reportedAccounts(accountRows!));
+      if (!inserted![0]) throw new CoreError('duplicate', 'this payment was already reported');
+      const report: StoredReport = {
+        id: Number(inserted![0].id),
+        amount: input.amount,
+        upstreamOrderId: input.upstreamOrderId ?? null,
+        collectionAccountId: input.collectionAccountId ?? (accounts.length === 1 ? accounts[0]!.id : null),
+      };
       const choice = await this.chooseOrder(tx, input, accounts, now);
-      if ('reason' in choice) return this.unmatched(tx, reportId, choice.reason);
-      return this.pay(tx, reportId, choice.order, input.amount, input.upstreamOrderId ?? null, now, PaymentReportStatus.Matched);
+      if ('reason' in choice) return this.unmatched(tx, report, choice.reason);
+      return this.pay(tx, report, choice.order, now, PaymentReportStatus.Matched);
     });
   }
 
@@ -114,7 +130,8 @@ export class ReportMatchingService {
       if (report.status !== PaymentReportStatus.Unmatched) throw new CoreError('conflict', `payment report ${reportId} is already ${report.status}`);
       const order = await lockPayInByPublicId(tx, orderPublicId, merchantId);
       if (!order) throw new CoreError('not_found', `no pay-in ${orderPublicId}`);
-      const result = await this.pay(tx, reportId, order, report.amount, report.upstreamOrderId ?? null, new Date(), PaymentReportStatus.Attached);
+      const stored = { id: reportId, amount: report.amount, upstreamOrderId: report.upstreamOrderId ?? null, collectionAccountId: report.collectionAccountId ?? null };
+      const result = await this.pay(tx, stored, order, new Date(), PaymentReportStatus.Attached);
       if (!result.order) throw new CoreError('conflict', `pay-in ${orderPublicId} cannot be paid (${result.reason})`);
       audit(tx, actor, 'payment_report.attach', { type: 'payment_report', id: reportId }, { order: orderPublicId });
       await tx.flush();
@@ -142,25 +159,20 @@ export class ReportMatchingService {
     if (input.upstreamOrderId != null) checkText(input.upstreamOrderId, 'upstream order id', 64);
   }
 
-  /** The collection accounts the payment may have arrived in. */
-  private async accountsFor(em: EntityManager, input: PaymentReportInput): Promise<ReportedAccount[]> {
+  /** The collection accounts the payment may have arrived in, of those the query found. */
+  private accountsFor(input: PaymentReportInput, found: ReportedAccount[]): ReportedAccount[] {
     if (input.collectionAccountId != null) {
-      const [account] = await selectAccounts(em, 'id = ? and merchant_id = ?', [input.collectionAccountId, input.merchantId]);
+      const [account] = found;
       if (!account) throw new CoreError('not_found', `no collection account ${input.collectionAccountId} for this merchant`, { field: 'channel_account_id' });
       if (account.payType !== input.payType) {
         throw new CoreError('invalid_input', `collection account ${account.id} collects ${account.payType}, not ${input.payType}`, { field: 'pay_type' });
       }
       return [account];
     }
-    const accounts = await selectAccounts(
-      em,
-      `merchant_id = ? and pay_type = ?${input.channelCode ? ' and channel_code = ?' : ''}`,
-      [input.merchantId, input.payType, ...(input.channelCode ? [input.channelCode] : [])],
-    );
-    const byName = input.accountName ? accounts.filter((a) => a.accountName === input.accountName) : [];
+    const byName = input.accountName ? found.filter((a) => a.accountName === input.accountName) : [];
     if (byName.length > 0) return byName;
-    const byTail = input.accountTail ? accounts.filter((a) => a.accountName?.endsWith(input.accountTail!)) : [];
-    return byTail.length > 0 ? byTail : accounts;
+    const byTail = input.accountTail ? found.filter((a) => a.accountName?.endsWith(input.accountTail!)) : [];
+    return byTail.length > 0 ? byTail : found;
   }
 
   /** The one order the payment is for, locked (payin-rows.ts), or why there is none. */
@@ -191,34 +203,49 @@ export class ReportMatchingService {
     return { order: pick[0]! };
   }
 
-  private async pay(
-    em: EntityManager,
-    reportId: number,
-    order: LockedPayIn,
-    amount: Fen,
-    upstreamOrderId: string | null,
-    now: Date,
-    status: PaymentReportStatus,
-  ): Promise<ReportOutcome> {
-    let settled: SettleResult;
+  /** Settles the order and records the verdict in the same round trip as the payment's writes. */
+  private async pay(em: EntityManager, report: StoredReport, order: LockedPayIn, now: Date, status: PaymentReportStatus): Promise<ReportOutcome> {
+    const verdict = reportVerdictStatement(em, report.id, {
+      status,
+      reason: null,
+      collectionAccountId: order.collectionAccountId,
+      paid: { orderId: order.id, at: now },
+    });
+    let settled: SettleResult & { written: Rows[] };
     try {
       settled = await this.payins.settleLocked(
         em,
         order,
-        { amountReceived: amount, upstreamTradeNo: upstreamOrderId ?? `report:${reportId}`, source: `report:${reportId}`, allowExpiredWithinGrace: true, now },
+        {
+          amountReceived: report.amount,
+          upstreamTradeNo: report.upstreamOrderId ?? `report:${report.id}`,
+          source: `report:${report.id}`,
+          allowExpiredWithinGrace: true,
+          now,
+        },
         now,
+        [verdict],
       );
     } catch (e) {
-      if (isCoreError(e, 'conflict')) return this.unmatched(em, reportId, 'order_not_payable');
+      if (isCoreError(e, 'conflict')) return this.unmatched(em, report, 'order_not_payable');
       throw e;
     }
-    if (settled.outcome === 'already_paid') return this.unmatched(em, reportId, 'already_paid');
-    const report = await updateReport(em, reportId, { status, reason: null, orderId: order.id, collectionAccountId: order.collectionAccountId, matchedAt: now });
-    return { report, order: settled.order, reason: null };
+    if (settled.outcome === 'already_paid') return this.unmatched(em, report, 'already_paid');
+    return { report: reportFromRow(em, report.id, settled.written[0]![0]), order: settled.order, reason: null };
   }
 
-  private async unmatched(em: EntityManager, reportId: number, reason: UnmatchedReason): Promise<ReportOutcome> {
-    const report = await updateReport(em, reportId, { status: PaymentReportStatus.Unmatched, reason });
-    return { report, order: null, reason };
+  private async unmatched(em: EntityManager, report: StoredReport, reason: UnmatchedReason): Promise<ReportOutcome> {
+    const [rows] = await runInOneTrip(em, [
+      reportVerdictStatement(em, report.id, { status: PaymentReportStatus.Unmatched, reason, collectionAccountId: report.collectionAccountId }),
+    ]);
+    return { report: reportFromRow(em, report.id, rows![0]), order: null, reason };
   }
+}
+
+/** What matching needs of a report already stored. */
+interface StoredReport {
+  id: number;
+  amount: Fen;
+  upstreamOrderId: string | null;
+  collectionAccountId: number | null;
 }

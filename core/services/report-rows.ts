@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/knex';
+import type { Statement } from '../db/one-trip.js';
 import { PaymentReport, PaymentReportStatus } from '../entities/index.js';
 import { CoreError } from './errors.js';
 import { dateParam } from './ledger.js';
@@ -6,7 +7,8 @@ import type { PaymentReportInput } from './report-matching.js';
 
 /**
  * The statements of a monitor report, hand-written because they run on every report
- * (bench/FINDINGS.md): each is one round trip with no ORM query building or change set.
+ * (bench/FINDINGS.md): no ORM query building or change set, and sent in as few round
+ * trips as their dependencies allow (runInOneTrip).
  */
 
 /** A collection account as matching needs it. */
@@ -16,33 +18,31 @@ export interface ReportedAccount {
   accountName: string | null;
 }
 
-/** The merchant's collection accounts `where` selects (over `collection_account`), by id. */
-export async function selectAccounts(em: EntityManager, where: string, params: unknown[]): Promise<ReportedAccount[]> {
-  const rows = await em.execute<Array<{ id: number | string; pay_type: string; account_name: string | null }>>(
-    `select id, pay_type, account_name from collection_account where ${where} order by id`,
-    params,
-  );
-  return rows.map((r) => ({ id: Number(r.id), payType: r.pay_type, accountName: r.account_name }));
+/** The accounts the report names (explicit id) or may concern (pay type, channel code), by id. */
+export function accountsStatement(input: PaymentReportInput): Statement {
+  const [where, params] =
+    input.collectionAccountId != null
+      ? ['id = ? and merchant_id = ?', [input.collectionAccountId, input.merchantId]]
+      : [`merchant_id = ? and pay_type = ?${input.channelCode ? ' and channel_code = ?' : ''}`, [input.merchantId, input.payType, ...(input.channelCode ? [input.channelCode] : [])]];
+  return { sql: `select id, pay_type, account_name from collection_account where ${where} order by id`, params, returnsRows: true };
+}
+
+export function reportedAccounts(rows: Array<Record<string, unknown>>): ReportedAccount[] {
+  return rows.map((r) => ({ id: Number(r.id), payType: String(r.pay_type), accountName: r.account_name == null ? null : String(r.account_name) }));
 }
 
 /**
- * Stores the report as unmatched and returns its id. The unique fingerprint and the unique
- * (merchant, upstream order id) arbitrate duplicates — `on conflict do nothing`, because on
- * PostgreSQL a failed insert would abort the request's whole transaction.
+ * Stores the report as unmatched, returning its id — or nothing for a duplicate: the unique
+ * fingerprint and the unique (merchant, upstream order id) arbitrate, with `on conflict do
+ * nothing` because on PostgreSQL a failed insert would abort the request's whole transaction.
  */
-export async function insertReport(
-  em: EntityManager,
-  input: PaymentReportInput,
-  fingerprint: string,
-  collectionAccountId: number | null,
-  now: Date,
-): Promise<number> {
-  const [row] = await em.execute<Array<{ id: number | string }>>(
-    `insert into payment_report (merchant_id, source, fingerprint, upstream_order_id, order_ref, amount, pay_type, channel_code,
-       collection_account_id, third_party_account_id, fields, status, received_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     on conflict do nothing returning id`,
-    [
+export function insertReportStatement(em: EntityManager, input: PaymentReportInput, fingerprint: string, now: Date): Statement {
+  return {
+    sql: `insert into payment_report (merchant_id, source, fingerprint, upstream_order_id, order_ref, amount, pay_type, channel_code,
+            collection_account_id, third_party_account_id, fields, status, received_at)
+          values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          on conflict do nothing returning id`,
+    params: [
       input.merchantId,
       input.source,
       fingerprint,
@@ -51,35 +51,42 @@ export async function insertReport(
       input.amount,
       input.payType,
       input.channelCode ?? null,
-      input.collectionAccountId ?? collectionAccountId,
+      input.collectionAccountId ?? null,
       input.thirdPartyAccountId ?? null,
       JSON.stringify(input.fields),
       PaymentReportStatus.Unmatched,
       dateParam(em, now),
     ],
-  );
-  if (!row) throw new CoreError('duplicate', 'this payment was already reported');
-  return Number(row.id);
+    returnsRows: true,
+  };
 }
 
-/** What matching decided for a report. */
-export type ReportVerdict =
-  | { status: PaymentReportStatus.Unmatched; reason: string }
-  | { status: PaymentReportStatus; reason: null; orderId: number; collectionAccountId: number | null; matchedAt: Date };
+/** What matching decided for a report: the account it arrived in (when known) and the order it paid, if any. */
+export interface ReportVerdict {
+  status: PaymentReportStatus;
+  reason: string | null;
+  collectionAccountId: number | null;
+  paid?: { orderId: number; at: Date };
+}
 
-/** Records the verdict and returns the report as a managed entity (as the update returned it). */
-export async function updateReport(em: EntityManager, reportId: number, verdict: ReportVerdict): Promise<PaymentReport> {
-  const matched = 'orderId' in verdict;
-  const [row] = await em.execute<Array<Record<string, unknown>>>(
-    `update payment_report set status = ?, reason = ?${matched ? ', pay_in_order_id = ?, collection_account_id = ?, matched_at = ?' : ''}
-     where id = ? returning *`,
-    [
+/** Records the verdict, returning the whole row (for `reportFromRow`). */
+export function reportVerdictStatement(em: EntityManager, reportId: number, verdict: ReportVerdict): Statement {
+  return {
+    sql: `update payment_report set status = ?, reason = ?, collection_account_id = ?, pay_in_order_id = ?, matched_at = ? where id = ? returning *`,
+    params: [
       verdict.status,
       verdict.reason,
-      ...(matched ? [verdict.orderId, verdict.collectionAccountId, dateParam(em, verdict.matchedAt)] : []),
+      verdict.collectionAccountId,
+      verdict.paid?.orderId ?? null,
+      verdict.paid ? dateParam(em, verdict.paid.at) : null,
       reportId,
     ],
-  );
+    returnsRows: true,
+  };
+}
+
+/** The report as a managed entity, from the row its verdict's update returned. */
+export function reportFromRow(em: EntityManager, reportId: number, row: Record<string, unknown> | undefined): PaymentReport {
   if (!row) throw new CoreError('not_found', `no payment report ${reportId}`);
   return em.map(PaymentReport, row);
 }

@@ -1,0 +1,37 @@
+import type { EntityManager } from '@mikro-orm/knex';
+import { databaseKindOfEm } from './kind.js';
+
+/** One hand-written statement: `?` placeholders only (never a literal `?` in the text). */
+export interface Statement {
+  sql: string;
+  params: unknown[];
+  /** It selects or has RETURNING (SQLite runs the others with `run`). */
+  returnsRows?: boolean;
+}
+
+export type Rows = Array<Record<string, unknown>>;
+
+/**
+ * Runs statements that do not depend on each other's results, in order, and returns each
+ * one's rows. On PostgreSQL they go in ONE round trip: MikroORM inlines parameters (with its
+ * escaping), so the text is sent by the simple-query protocol, which takes several
+ * statements; inside a transaction an error in any of them aborts it like any other failed
+ * statement. SQLite runs in-process, so there is no round trip to save: one by one.
+ */
+export async function runInOneTrip(em: EntityManager, statements: readonly Statement[]): Promise<Rows[]> {
+  if (databaseKindOfEm(em) === 'postgresql' && statements.length > 1) {
+    const results = await em.execute<Rows[]>(statements.map((s) => s.sql).join(';\n'), statements.flatMap((s) => s.params));
+    if (!Array.isArray(results) || results.length !== statements.length) {
+      throw new Error(`one round trip of ${statements.length} statements answered ${Array.isArray(results) ? results.length : typeof results} results`);
+    }
+    return results;
+  }
+  const results: Rows[] = [];
+  for (const s of statements) results.push(s.returnsRows ? await em.execute<Rows>(s.sql, s.params) : (await em.execute(s.sql, s.params, 'run'), []));
+  return results;
+}
+
+/** `?, ?, ?` for a list of values. */
+export function placeholders(values: readonly unknown[]): string {
+  return values.map(() => '?').join(', ');
+}
