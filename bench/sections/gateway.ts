@@ -173,7 +173,7 @@ export async function measureGateway(stack: BenchStack, merchantIds: number[], p
       bounds: [
         `Six Node processes (three subgraphs, two gateways, the all-in-one) plus PostgreSQL and the load generator (${CONNECTIONS} connections) share two cores; a gateway request costs three subgraph round trips, and the subgraphs' own PostgreSQL queries dominate.`,
         `Each gateway gets ${plan.rounds} interleaved rounds of ${plan.seconds} s after a 2 s warm-up; the best round of each is compared. Requests cycle through ${merchantIds.length} merchants (${DASHBOARD_PAID_ORDERS} paid orders each), and every reply is checked (data, no errors, all the merchant's orders); a wrong answer under load counts as a failed reply.`,
-        'Hive Gateway runs with its defaults (one process, no JIT, no response cache; it merges identical in-flight subgraph fetches, which is why requests differ by merchant — the channel-name fetch to the configs subgraph is still identical across merchants and may be merged), ours with its defaults (depth and cost limits on).',
+        'Both gateways run with their defaults: Hive Gateway (one process, no JIT, no response cache) and ours (depth and cost limits on) both merge identical in-flight subgraph queries — ours only when URL, body and every header (secret and forwarded identity) are equal — which is why requests cycle through merchants; the channel-name fetch to the configs subgraph is identical across merchants and is shared by both.',
       ],
       notes,
     };
