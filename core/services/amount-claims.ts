@@ -1,8 +1,8 @@
+import { dateParam } from '../db/raw-sql.js';
 import type { EntityManager } from '@mikro-orm/knex';
 import { PayInStatus } from '../entities/index.js';
 import type { AmountCandidate } from '../ports/index.js';
 import { CoreError } from './errors.js';
-import { dateParam } from './ledger.js';
 
 /**
  * Claims the first free (collection account, payable amount) pair among a channel's

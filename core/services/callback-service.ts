@@ -5,9 +5,7 @@ import { audit, type Actor } from './audit.js';
 import { delayAfterAttempt, isCallbackProfileName, type CallbackProfile } from './callback-profiles.js';
 import { oweCallback } from './callbacks.js';
 import { CoreError, isUniqueViolation } from './errors.js';
-import { placeholders } from '../db/one-trip.js';
-import { dateParam } from './ledger.js';
-import { readDate } from './payin-rows.js';
+import { dateParam, placeholders, readDate } from '../db/raw-sql.js';
 
 /** What one attempt produced, as the delivery worker observed it. */
 export interface AttemptOutcome {

@@ -1,10 +1,10 @@
+import { dateParam } from '../db/raw-sql.js';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/knex';
-import type { Statement } from '../db/one-trip.js';
+import type { Statement } from '../db/raw-sql.js';
 import { CallbackDelivery, CallbackStatus, Merchant } from '../entities/index.js';
 import { oweWork } from '../outbox/outbox.js';
 import { callbackProfiles, type CallbackProfileName } from './callback-profiles.js';
-import { dateParam } from './ledger.js';
 
 export interface OwedCallback {
   /** Delivery profile (request shape, success rule, retry schedule): core/services/callback-profiles.ts. */

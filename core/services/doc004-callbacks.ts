@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/knex';
 import { Credential, CredentialKind, type PayInOrder, type Payout } from '../entities/index.js';
 import type { SecretBox } from '../crypto/secret-box.js';
-import type { Statement } from '../db/one-trip.js';
+import type { Statement } from '../db/raw-sql.js';
 import { formatFenAsWholeYuan, formatFenAsYuan } from '../money/fen.js';
 import { orderedMd5Sign, PAYIN_CALLBACK_FIELDS, PAYOUT_CALLBACK_FIELDS, type SignField } from '../signing/index.js';
 import { oweCallback, owedCallbackStatements } from './callbacks.js';

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/knex';
 import { LedgerAccount, LedgerAccountKind, type Merchant } from '../entities/index.js';
 import { databaseKindOfEm } from '../db/kind.js';
-import { placeholders, type Statement } from '../db/one-trip.js';
+import { dateParam, placeholders, type Statement } from '../db/raw-sql.js';
 import { CoreError } from './errors.js';
 
 export interface LedgerLeg {
@@ -268,9 +268,4 @@ const PENDING_CREDITS = '(select coalesce(sum(e.amount), 0) from ledger_entry e 
 export interface MerchantBalances {
   available: number;
   reserved: number;
-}
-
-/** Raw SQL needs dates the way the ORM stores them: epoch ms on SQLite, a timestamp on PostgreSQL. */
-export function dateParam(em: EntityManager, d: Date): unknown {
-  return em.getPlatform().processDateProperty(d);
 }

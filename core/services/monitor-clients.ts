@@ -1,9 +1,9 @@
+import { dateParam } from '../db/raw-sql.js';
 import type { EntityManager } from '@mikro-orm/knex';
 import type { Config } from '../config.js';
 import { CollectionAccount, MonitorClient } from '../entities/index.js';
 import type { HeartbeatEvent } from '../ports/index.js';
 import { CoreError } from './errors.js';
-import { dateParam } from './ledger.js';
 import { checkText } from './order-input.js';
 
 export interface HeartbeatInput {

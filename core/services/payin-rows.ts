@@ -1,8 +1,7 @@
 import type { EntityManager } from '@mikro-orm/knex';
 import { databaseKindOfEm } from '../db/kind.js';
-import { placeholders, type Statement } from '../db/one-trip.js';
+import { dateParam, placeholders, readDate, type Statement } from '../db/raw-sql.js';
 import { CredentialKind, PayInStatus } from '../entities/index.js';
-import { dateParam } from './ledger.js';
 
 /**
  * A pay-in read for settling, row-locked on PostgreSQL (SQLite has one writer, so its
@@ -31,17 +30,6 @@ export interface LockedPayIn {
 
 const LOCKED_COLUMNS = `o.id, o.public_id, o.merchant_id, o.status, o.channel_plugin, o.payable_amount, o.collection_account_id,
   o.expires_at, o.mrn, o.channel_id, o.origin_amount, o.callback_url, m.fee_rate_bp, c.lookup as app_key, c.secret_sealed as app_secret_sealed`;
-
-/**
- * A timestamp as raw SQL returns it (text on PostgreSQL, where MikroORM keeps pg from
- * parsing dates; epoch milliseconds on SQLite), parsed the way the ORM parses it. A value
- * that does not parse is refused: a date compared as NaN would pass every expiry check.
- */
-export function readDate(em: EntityManager, value: unknown): Date {
-  const parsed: unknown = value instanceof Date ? value : em.getPlatform().parseDate(value as string);
-  if (!(parsed instanceof Date) || Number.isNaN(parsed.getTime())) throw new Error(`unreadable timestamp ${String(value)}`);
-  return parsed;
-}
 
 function lockedPayIn(em: EntityManager, row: Record<string, unknown>): LockedPayIn {
   return {

@@ -4,7 +4,7 @@ import type { SecretBox } from '../crypto/secret-box.js';
 import { PayInOrder, PayInStatus } from '../entities/index.js';
 import type { Fen } from '../money/fen.js';
 import type { ChannelNotification, ChannelNotifyInput } from '../ports/index.js';
-import { runInOneTrip, type Rows, type Statement } from '../db/one-trip.js';
+import { runInOneTrip, type Rows, type Statement } from '../db/raw-sql.js';
 import { releaseStaleClaims } from './amount-claims.js';
 import { payInCallbackStatements } from './doc004-callbacks.js';
 import { CoreError } from './errors.js';

@@ -10,7 +10,7 @@ import { owePayInCallback } from './doc004-callbacks.js';
 import { CoreError, isCoreError, isUniqueViolation } from './errors.js';
 import type { LedgerService } from './ledger.js';
 import { checkHttpUrl, checkMrn, checkPositiveFen, checkText } from './order-input.js';
-import type { Rows, Statement } from '../db/one-trip.js';
+import type { Rows, Statement } from '../db/raw-sql.js';
 import type { LockedPayIn } from './payin-rows.js';
 import { PayInSettlement, type ReceivedPayment, type SettleResult } from './payin-settlement.js';
 import type { PaymentChannels } from './payment-channels.js';

@@ -9,7 +9,7 @@ import { CoreError, isCoreError } from './errors.js';
 import { checkPositiveFen, checkText } from './order-input.js';
 import { lockPayableInAccounts, lockPayInByPublicId, type LockedPayIn } from './payin-rows.js';
 import type { PayInService, SettleResult } from './payins.js';
-import { runInOneTrip, type Rows } from '../db/one-trip.js';
+import { runInOneTrip, type Rows } from '../db/raw-sql.js';
 import {
   accountsStatement,
   insertReportStatement,

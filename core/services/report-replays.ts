@@ -1,8 +1,8 @@
+import { dateParam } from '../db/raw-sql.js';
 import type { EntityManager } from '@mikro-orm/knex';
 import type { Config } from '../config.js';
 import { ReportReplay } from '../entities/index.js';
 import { CoreError } from './errors.js';
-import { dateParam } from './ledger.js';
 
 /** What makes a signed monitor request fresh: who sent it, its signature and its timestamp. */
 export interface ReplayGuard {

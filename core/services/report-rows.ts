@@ -1,8 +1,8 @@
+import { dateParam } from '../db/raw-sql.js';
 import type { EntityManager } from '@mikro-orm/knex';
-import type { Statement } from '../db/one-trip.js';
+import type { Statement } from '../db/raw-sql.js';
 import { PaymentReport, PaymentReportStatus } from '../entities/index.js';
 import { CoreError } from './errors.js';
-import { dateParam } from './ledger.js';
 import type { PaymentReportInput } from './report-matching.js';
 
 /**

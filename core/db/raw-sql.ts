@@ -35,3 +35,19 @@ export async function runInOneTrip(em: EntityManager, statements: readonly State
 export function placeholders(values: readonly unknown[]): string {
   return values.map(() => '?').join(', ');
 }
+
+/** Raw SQL needs dates the way the ORM stores them: epoch ms on SQLite, a timestamp on PostgreSQL. */
+export function dateParam(em: EntityManager, d: Date): unknown {
+  return em.getPlatform().processDateProperty(d);
+}
+
+/**
+ * A timestamp as raw SQL returns it (text on PostgreSQL, where MikroORM keeps pg from
+ * parsing dates; epoch milliseconds on SQLite), parsed the way the ORM parses it. A value
+ * that does not parse is refused: a date compared as NaN would pass every expiry check.
+ */
+export function readDate(em: EntityManager, value: unknown): Date {
+  const parsed: unknown = value instanceof Date ? value : em.getPlatform().parseDate(value as string);
+  if (!(parsed instanceof Date) || Number.isNaN(parsed.getTime())) throw new Error(`unreadable timestamp ${String(value)}`);
+  return parsed;
+}

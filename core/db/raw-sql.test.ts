@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { setupTestCore } from '../../test/support/core.js';
-import { runInOneTrip } from './one-trip.js';
+import { runInOneTrip } from './raw-sql.js';
 
 const core = await setupTestCore();
 
-describe(`runInOneTrip (${core.config.databaseKind})`, () => {
+describe(`raw SQL: runInOneTrip (${core.config.databaseKind})`, () => {
   it("returns each statement's rows in order, with parameters escaped", async () => {
     await core.em().execute('create table trip_probe (id integer primary key, note text not null)');
     let sent = 0;
