@@ -8,6 +8,10 @@ import { ForwardingSubgraph, type GatewayContext } from './data-sources.js';
 import { SubgraphClient } from './subgraph-client.js';
 
 const SECRET = 'subgraph-secret-for-data-source-tests-0123';
+/** The default SUBGRAPH_TIMEOUT_MS, for the tests that are not about timing out. */
+const TIMEOUT_MS = 10_000;
+/** For the tests that are: short, so a call the subgraph never answers fails fast. */
+const SHORT_TIMEOUT_MS = 200;
 
 interface Hit {
   headers: http.IncomingHttpHeaders;
@@ -32,7 +36,7 @@ subgraph.on('connection', () => connections++);
 subgraph.listen(0, '127.0.0.1');
 await once(subgraph, 'listening');
 const url = `http://127.0.0.1:${(subgraph.address() as AddressInfo).port}/graphql`;
-const forwarding = new ForwardingSubgraph(url, SECRET);
+const forwarding = new ForwardingSubgraph(url, SECRET, TIMEOUT_MS);
 afterAll(async () => {
   forwarding.close();
   subgraph.closeAllConnections();
@@ -123,7 +127,7 @@ describe('forwarding to a subgraph role over HTTP', () => {
     await once(closed, 'listening');
     const closedUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/graphql`;
     await new Promise((resolve) => closed.close(resolve));
-    const unreachable = new ForwardingSubgraph(closedUrl, SECRET);
+    const unreachable = new ForwardingSubgraph(closedUrl, SECRET, TIMEOUT_MS);
     await expect(unreachable.process(fetchOf(ADMIN, VIEWER))).rejects.toMatchObject({ name: 'FetchError', message: expect.stringContaining('ECONNREFUSED') });
 
     answer = (_hit, res) => {
@@ -136,9 +140,64 @@ describe('forwarding to a subgraph role over HTTP', () => {
 
   it("stops waiting when the caller's signal aborts, as an AbortError", async () => {
     answer = () => undefined; // never answers
-    const client = new SubgraphClient(url);
+    const client = new SubgraphClient(url, TIMEOUT_MS);
     const call = client.fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(50) });
     await expect(call).rejects.toMatchObject({ name: 'AbortError' });
     client.close();
+  });
+});
+
+describe('the subgraph call timeout (SUBGRAPH_TIMEOUT_MS)', () => {
+  const hasty = new ForwardingSubgraph(url, SECRET, SHORT_TIMEOUT_MS);
+  afterAll(() => hasty.close());
+  const timedOut = { name: 'FetchError', code: 'ETIMEDOUT', message: expect.stringContaining(`no complete reply within ${SHORT_TIMEOUT_MS} ms`) };
+
+  /** The server side of every call left hanging, to see the gateway hang up. */
+  const hanging: http.ServerResponse[] = [];
+  const neverAnswer = (_hit: Hit, res: http.ServerResponse) => {
+    hanging.push(res);
+  };
+  const closedByGateway = (res: http.ServerResponse) => (res.socket && !res.socket.destroyed ? once(res.socket, 'close') : Promise.resolve());
+  beforeEach(() => {
+    hanging.length = 0;
+  });
+
+  it('gives up on a subgraph that never answers, as a FetchError, and hangs up; the next call gets a new connection and its reply', async () => {
+    answer = neverAnswer;
+    await expect(hasty.process(fetchOf(ADMIN, VIEWER))).rejects.toMatchObject(timedOut);
+    expect(hanging).toHaveLength(1);
+    // Destroyed, not parked in the keep-alive pool, where a late reply could answer the next call.
+    await closedByGateway(hanging[0]!);
+
+    answer = echoIdentity;
+    const before = connections;
+    expect(viewerOf(await hasty.process(fetchOf(ADMIN, VIEWER)))).toBe('admin');
+    expect(connections - before).toBe(1);
+  });
+
+  it('counts the whole reply against the timeout: headers and part of the body are not an answer', async () => {
+    answer = (_hit, res) => {
+      hanging.push(res);
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': 1000 });
+      res.write('{"data":');
+    };
+    await expect(hasty.process(fetchOf(ADMIN, VIEWER))).rejects.toMatchObject(timedOut);
+    await closedByGateway(hanging[0]!);
+  });
+
+  it('times a merged call out for every caller that joined it, and forgets it', async () => {
+    answer = neverAnswer;
+    const joined = await Promise.allSettled([hasty.process(fetchOf(ADMIN, VIEWER)), hasty.process(fetchOf(ADMIN, VIEWER))]);
+    expect(hits).toHaveLength(1);
+    expect(joined).toMatchObject([
+      { status: 'rejected', reason: timedOut },
+      { status: 'rejected', reason: timedOut },
+    ]);
+    await closedByGateway(hanging[0]!);
+
+    // An identical query afterwards is a new call, not a join of the abandoned one.
+    answer = echoIdentity;
+    expect(viewerOf(await hasty.process(fetchOf(ADMIN, VIEWER)))).toBe('admin');
+    expect(hits).toHaveLength(2);
   });
 });

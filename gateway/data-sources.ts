@@ -115,11 +115,12 @@ export class ForwardingSubgraph extends RemoteGraphQLDataSource<GatewayContext> 
    */
   private readonly merging: this;
 
-  constructor(url: string, private readonly secret: string) {
+  /** `timeoutMs` bounds each call to the subgraph (SUBGRAPH_TIMEOUT_MS); Apollo sets none. */
+  constructor(url: string, private readonly secret: string, timeoutMs: number) {
     // Not Apollo's default make-fetch-happen, whose HTTP-cache and agent layers cost about a
     // quarter of the gateway's CPU per subgraph call (bench/FINDINGS.md); no caching or
     // retries are lost: Apollo configures neither.
-    const client = new SubgraphClient(url);
+    const client = new SubgraphClient(url, timeoutMs);
     super({ url, fetcher: client.fetch });
     this.client = client;
     this.merging = Object.create(this, { fetcher: { value: client.fetchMerged } }) as this;

@@ -39,7 +39,7 @@ export function maskUnexpectedErrors(log: Logger): (formatted: GraphQLFormattedE
   };
 }
 
-/** True for a transport failure between the gateway and a subgraph role (node-fetch's FetchError, a timeout). */
+/** True for a transport failure between the gateway and a subgraph role: SubgraphClient's FetchError (refused, dropped, or over SUBGRAPH_TIMEOUT_MS) or a caller's abort. */
 function unreachable(error: unknown): boolean {
   for (let e = error, depth = 0; e instanceof Error && depth < 5; e = (e as { originalError?: unknown }).originalError, depth++) {
     if (e.name === 'FetchError' || e.name === 'AbortError') return true;

@@ -45,7 +45,7 @@ export async function createGateway(core: Core, log: Logger, placement: Subgraph
   const forwarding: ForwardingSubgraph[] = [];
   const dataSource = (name: SubgraphName): GraphQLDataSource<GatewayContext> => {
     if (placement.kind === 'in-process') return new InProcessSubgraph(local!.get(name)!, core, logError);
-    const remote = new ForwardingSubgraph(placement.urls[name], placement.secret);
+    const remote = new ForwardingSubgraph(placement.urls[name], placement.secret, core.config.SUBGRAPH_TIMEOUT_MS);
     forwarding.push(remote);
     return remote;
   };

@@ -37,6 +37,13 @@ function fetchError(url: string, cause: Error): Error {
   return failure;
 }
 
+/** A call abandoned at SUBGRAPH_TIMEOUT_MS: a FetchError too, since to the caller the subgraph is just as unavailable. */
+function timeoutError(url: string, timeoutMs: number): Error {
+  const failure = new Error(`request to ${url} timed out: no complete reply within ${timeoutMs} ms (SUBGRAPH_TIMEOUT_MS)`);
+  failure.name = 'FetchError';
+  return Object.assign(failure, { code: 'ETIMEDOUT' });
+}
+
 /** A reply of its own for each caller: Apollo parses, and then mutates, what `json()` returns. */
 function replyFor(exchange: Exchange): FetcherResponse {
   let bodyUsed = false;
@@ -71,13 +78,17 @@ function replyFor(exchange: Exchange): FetcherResponse {
  * `fetch` sends every call; `fetchMerged` lets a call join an identical one still in flight
  * (same URL, same headers — so the same secret and the same caller identity — and the same
  * body) and share its reply. Only callers that know the call is a read may use it.
+ *
+ * Every call is given `timeoutMs` for the whole exchange — connecting, sending, reading the
+ * reply to its end — so a subgraph that hangs cannot hold gateway requests open. A merged
+ * call has one deadline, that of the exchange its joiners share.
  */
 export class SubgraphClient {
   private readonly agent: http.Agent;
   private readonly send: typeof http.request;
   private readonly inFlight = new Map<string, Promise<Exchange>>();
 
-  constructor(url: string) {
+  constructor(url: string, private readonly timeoutMs: number) {
     const secure = new URL(url).protocol === 'https:';
     const options = { keepAlive: true, maxSockets: MAX_SOCKETS_PER_SUBGRAPH, timeout: IDLE_SOCKET_MS };
     this.agent = secure ? new https.Agent(options) : new http.Agent(options);
@@ -110,6 +121,8 @@ export class SubgraphClient {
       const finish = (outcome: () => void) => {
         if (done) return;
         done = true;
+        // Only ever called from events, all emitted after this executor has set `deadline`.
+        clearTimeout(deadline);
         settled?.();
         outcome();
       };
@@ -132,6 +145,12 @@ export class SubgraphClient {
         },
       );
       req.on('error', fail);
+      // Destroying the request destroys its socket, so a connection a late reply may still
+      // arrive on never goes back to the keep-alive pool to be handed to the next call.
+      const deadline = setTimeout(() => {
+        finish(() => reject(timeoutError(url, this.timeoutMs)));
+        req.destroy();
+      }, this.timeoutMs);
       req.end(body);
     });
   }
