@@ -13,7 +13,7 @@ describe(`raw SQL: runInOneTrip (${core.config.databaseKind})`, () => {
     knex.on('query', count);
     const results = await core.em().transactional((tx) =>
       runInOneTrip(tx, [
-        { sql: 'insert into trip_probe (id, note) values (?, ?)', params: [1, "it's; drop table trip_probe"] },
+        { sql: 'insert into trip_probe (id, note) values (?, ?)', params: [1, "it's? ; drop table trip_probe --"] },
         { sql: 'insert into trip_probe (id, note) values (?, ?) returning id, note', params: [2, 'two'], returnsRows: true },
         { sql: 'select count(*) as n from trip_probe where note like ?', params: ['%drop%'], returnsRows: true },
       ]),
@@ -25,6 +25,8 @@ describe(`raw SQL: runInOneTrip (${core.config.databaseKind})`, () => {
     expect(results[0]).toEqual([]);
     expect(results[1]).toEqual([{ id: 2, note: 'two' }]);
     expect(Number(results[2]![0]!.n)).toBe(1);
+    const [stored] = await core.em().execute<Array<{ note: string }>>('select note from trip_probe where id = 1');
+    expect(stored!.note).toBe("it's? ; drop table trip_probe --");
   });
 
   it('leaves nothing written when one statement of the trip fails', async () => {
