@@ -46,13 +46,13 @@ describe('callback commands', () => {
   it('shows a delivery and resends it as a new pending delivery with the same bytes, audited', async () => {
     const { oweCallback } = await import('../../core/services/callbacks.js');
     const em = core.em();
-    const owed = await em.transactional(async (tx) =>
+    const owedId = await em.transactional(async (tx) =>
       oweCallback(tx, { profile: 'doc004', merchantId: null, subject: { type: 'payin', id: 'X1' }, url: 'http://127.0.0.1:9/cb', body: 'amount=1.00&mrn=X1' }),
     );
-    const shown = JSON.parse(cli('callback', 'show', owed.id).stdout) as Record<string, unknown>;
-    expect(shown).toMatchObject({ id: owed.id, profile: 'doc004', subject: 'payin:X1', status: 'pending', attempts: [] });
-    const resent = JSON.parse(cli('callback', 'resend', owed.id).stdout) as { id: string; status: string };
-    expect(resent.id).not.toBe(owed.id);
+    const shown = JSON.parse(cli('callback', 'show', owedId).stdout) as Record<string, unknown>;
+    expect(shown).toMatchObject({ id: owedId, profile: 'doc004', subject: 'payin:X1', status: 'pending', attempts: [] });
+    const resent = JSON.parse(cli('callback', 'resend', owedId).stdout) as { id: string; status: string };
+    expect(resent.id).not.toBe(owedId);
     expect(resent.status).toBe('pending');
     const copy = await core.callbacks.byId(core.em(), resent.id);
     expect(copy?.body).toBe('amount=1.00&mrn=X1');

@@ -1,6 +1,15 @@
+import type { EntityManager } from '@mikro-orm/knex';
 import type { Core } from '../../core/core.js';
+import type { Merchant } from '../../core/entities/index.js';
 
 export class UsageError extends Error {}
+
+/** The merchant a command names by pid (read through `em` when the command writes with it). */
+export async function merchantOf(core: Core, pid: string, em: EntityManager = core.em()): Promise<Merchant> {
+  const merchant = await core.merchants.byPid(em, pid);
+  if (!merchant) throw new UsageError(`no merchant with pid ${pid}`);
+  return merchant;
+}
 
 export interface ParsedArgs {
   positionals: string[];

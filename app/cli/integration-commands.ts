@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { type CliCommand, requireFlag, UsageError } from './command.js';
+import { type CliCommand, merchantOf, requireFlag, UsageError } from './command.js';
 
 export const integrationCommands: CliCommand[] = [
   {
@@ -23,8 +23,7 @@ export const integrationCommands: CliCommand[] = [
         throw new UsageError(`cannot read public key file ${file}`);
       }
       const em = core.em();
-      const merchant = await core.merchants.byPid(em, pid);
-      if (!merchant) throw new UsageError(`no merchant with pid ${pid}`);
+      const merchant = await merchantOf(core, pid, em);
       const { app, platformPublicKey } = await core.openApiApps.create(em, merchant, publicKey);
       return { app_id: app.appId, platformPublicKey };
     },

@@ -1,6 +1,6 @@
 import { formatFenAsYuan } from '../../core/money/fen.js';
 import { MerchantStatus } from '../../core/entities/index.js';
-import { type CliCommand, optionalFlag, requireFlag, requirePositional, UsageError } from './command.js';
+import { type CliCommand, merchantOf, optionalFlag, requireFlag, requirePositional, UsageError } from './command.js';
 
 export const merchantCommands: CliCommand[] = [
   {
@@ -36,8 +36,7 @@ export const merchantCommands: CliCommand[] = [
     async run(core, args) {
       const pid = requirePositional(args, 0, 'PID');
       const em = core.em();
-      const merchant = await core.merchants.byPid(em, pid);
-      if (!merchant) throw new UsageError(`no merchant with pid ${pid}`);
+      const merchant = await merchantOf(core, pid, em);
       const { available, reserved } = await core.ledger.merchantBalances(em, merchant.id);
       return { pid, available, reserved, availableYuan: formatFenAsYuan(available), reservedYuan: formatFenAsYuan(reserved) };
     },
@@ -47,10 +46,8 @@ export const merchantCommands: CliCommand[] = [
     name: 'merchant set',
     usage: 'merchant set PID [--name NAME] [--status active|disabled] [--fee-bp N]   (audited; disabled stops every credential)',
     async run(core, args) {
-      const pid = requirePositional(args, 0, 'PID');
       const em = core.em();
-      const merchant = await core.merchants.byPid(em, pid);
-      if (!merchant) throw new UsageError(`no merchant with pid ${pid}`);
+      const merchant = await merchantOf(core, requirePositional(args, 0, 'PID'), em);
       const status = optionalFlag(args, 'status');
       if (status !== undefined && !Object.values(MerchantStatus).includes(status as MerchantStatus)) {
         throw new UsageError('--status takes active or disabled');

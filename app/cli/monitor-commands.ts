@@ -1,20 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { Core } from '../../core/core.js';
-import type { CollectionAccount, Merchant } from '../../core/entities/index.js';
+import type { CollectionAccount } from '../../core/entities/index.js';
 import { formatFenAsYuan, MoneyFormatError, parseYuanToFen } from '../../core/money/fen.js';
 import type { CollectionAccountPatch } from '../../core/services/collection-accounts.js';
-import { type CliCommand, type ParsedArgs, requireFlag, requirePositional, UsageError } from './command.js';
+import { type CliCommand, merchantOf, type ParsedArgs, requireFlag, requirePositional, UsageError } from './command.js';
 
 /**
  * Document 000 administration: collection accounts (personal payment codes), monitor
  * clients, third-party account agents, unmatched reports, and the SmsForwarder template.
  */
-
-async function merchantOf(core: Core, pid: string): Promise<Merchant> {
-  const merchant = await core.merchants.byPid(core.em(), pid);
-  if (!merchant) throw new UsageError(`no merchant with pid ${pid}`);
-  return merchant;
-}
 
 function flag(args: ParsedArgs, name: string): string | undefined {
   const v = args.flags[name];
