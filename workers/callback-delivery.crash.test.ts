@@ -65,7 +65,7 @@ function startWorkersProcess(): { child: ChildProcess; ready: Promise<void> } {
 it('loses no callback when the worker process is killed mid-delivery', async () => {
   const body = 'amount=10.00&appKey=ak&channel=2&mrn=CRASH-1&originAmount=10.00&sign=ffffffffffffffffffffffffffffffff';
   const id = await core.em().transactional(async (tx) =>
-    oweCallback(tx, { profile: 'doc004', merchantId: null, subject: { type: 'payin', id: 'CRASH-1' }, url: `${receiver.url}/notify`, body }).id,
+    oweCallback(tx, { profile: 'doc004', merchantId: null, subject: { type: 'payin', id: 'CRASH-1' }, url: `${receiver.url}/notify`, body }),
   );
 
   const first = startWorkersProcess();

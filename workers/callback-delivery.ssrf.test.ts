@@ -20,9 +20,11 @@ afterAll(async () => {
 
 it('refuses callbacks to loopback hosts without opening a connection, recording each refusal', async () => {
   const urls = [`${receiver.url}/cb`, `http://localhost:${receiver.port}/cb`, `http://[::ffff:127.0.0.1]:${receiver.port}/cb`];
-  const ids = await core.em().transactional(async (tx) =>
-    urls.map((url, i) => oweCallback(tx, { profile: 'doc002', merchantId: null, subject: { type: 'test', id: i }, url, body: 'x=1' }).id),
-  );
+  const ids = await core.em().transactional(async (tx) => {
+    const owed: string[] = [];
+    for (const [i, url] of urls.entries()) owed.push(await oweCallback(tx, { profile: 'doc002', merchantId: null, subject: { type: 'test', id: i }, url, body: 'x=1' }));
+    return owed;
+  });
   core.outboxCommitted();
   const finished = await waitFor(
     async () => (await Promise.all(ids.map((id) => core.callbacks.byId(core.em(), id)))).every((d) => d?.status === CallbackStatus.GivenUp),

@@ -38,7 +38,7 @@ async function receiver(script: ReceiverScript): Promise<CallbackReceiver> {
 
 /** Owes a callback the way a dialect does: in a transaction, then nudges the relay. */
 async function owe(profile: CallbackProfileName, url: string, body: string): Promise<string> {
-  const id = await core.em().transactional(async (tx) => oweCallback(tx, { profile, merchantId: null, subject: { type: 'test', id: 1 }, url, body }).id);
+  const id = await core.em().transactional(async (tx) => oweCallback(tx, { profile, merchantId: null, subject: { type: 'test', id: 1 }, url, body }));
   core.outboxCommitted();
   return id;
 }
@@ -159,9 +159,11 @@ describe('callback delivery worker', () => {
 
   it('records each of many concurrent deliveries exactly once, even with a second job racing for some', async () => {
     const r = await receiver(() => ({ status: 200, body: 'success' }));
-    const ids = await core.em().transactional(async (tx) =>
-      Array.from({ length: 40 }, (_, i) => oweCallback(tx, { profile: 'doc004', merchantId: null, subject: { type: 'burst', id: i }, url: `${r.url}/burst`, body: `n=${i}` }).id),
-    );
+    const ids = await core.em().transactional(async (tx) => {
+      const owed: string[] = [];
+      for (let i = 0; i < 40; i++) owed.push(await oweCallback(tx, { profile: 'doc004', merchantId: null, subject: { type: 'burst', id: i }, url: `${r.url}/burst`, body: `n=${i}` }));
+      return owed;
+    });
     // Second jobs for the same deliveries, queued before the relay adds the first ones.
     const raced = ids.slice(0, 5);
     await queue.addBulk(raced.map((id) => ({ name: 'callbacks', data: { deliveryId: id }, opts: { jobId: `${id}-race` } })));

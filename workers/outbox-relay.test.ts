@@ -37,7 +37,11 @@ async function harness(redisUrl = testRedisUrl, opts: { waitForRedis: boolean } 
 
 /** Commits `n` rows owed to the `sms` queue (a queue no worker consumes here). */
 async function commitRows(n: number): Promise<string[]> {
-  return core.em().transactional(async (tx) => Array.from({ length: n }, (_, i) => oweWork(tx, 'sms', { messageId: `m-${i}` }).id));
+  return core.em().transactional(async (tx) => {
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) ids.push(await oweWork(tx, 'sms', { messageId: `m-${i}` }));
+    return ids;
+  });
 }
 
 async function jobIds(queue: Queue): Promise<string[]> {
@@ -81,10 +85,10 @@ describe('outbox relay', () => {
     cleanups.push(() => callbacks.close());
     const later = new Date(Date.now() + 60_000);
     const [sms, callback, unknown, delayed] = await core.em().transactional(async (tx) => [
-      oweWork(tx, 'sms', { messageId: 'm-1' }).id,
-      oweWork(tx, 'callbacks', { deliveryId: 'd-1' }).id,
-      oweWork(tx, 'no-such-queue', { x: 1 }).id,
-      oweWork(tx, 'sms', { messageId: 'm-2' }, { runAt: later }).id,
+      await oweWork(tx, 'sms', { messageId: 'm-1' }),
+      await oweWork(tx, 'callbacks', { deliveryId: 'd-1' }),
+      await oweWork(tx, 'no-such-queue', { x: 1 }),
+      await oweWork(tx, 'sms', { messageId: 'm-2' }, { runAt: later }),
     ]);
     expect(await a.relay.relayOnce()).toBe(4);
     expect(await unrelayed([sms!, callback!, unknown!, delayed!])).toBe(0);

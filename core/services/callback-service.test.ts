@@ -13,7 +13,7 @@ core.onOutboxCommitted(() => nudges++);
 
 async function owed(profile: 'doc004' | 'doc002' = 'doc004'): Promise<string> {
   return core.em().transactional(async (tx) =>
-    oweCallback(tx, { profile, merchantId: null, subject: { type: 'payin', id: 'P-1' }, url: 'https://merchant.example/cb', body: 'a=1&sign=x' }).id,
+    oweCallback(tx, { profile, merchantId: null, subject: { type: 'payin', id: 'P-1' }, url: 'https://merchant.example/cb', body: 'a=1&sign=x' }),
   );
 }
 

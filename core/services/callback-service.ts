@@ -114,7 +114,7 @@ export class CallbackService {
       if (!isCallbackProfileName(original.profile)) {
         throw new CoreError('conflict', `callback delivery ${deliveryId} has unknown profile "${original.profile}"`);
       }
-      const copy = oweCallback(tx, {
+      const copyId = await oweCallback(tx, {
         profile: original.profile,
         merchantId: original.merchant?.id ?? null,
         subject: { type: original.subjectType, id: original.subjectId },
@@ -122,13 +122,13 @@ export class CallbackService {
         contentType: original.contentType,
         body: original.body,
       });
-      audit(tx, actor, 'callback.resend', { type: 'callback_delivery', id: copy.id }, {
+      audit(tx, actor, 'callback.resend', { type: 'callback_delivery', id: copyId }, {
         resendOf: original.id,
         originalStatus: original.status,
         subjectType: original.subjectType,
         subjectId: original.subjectId,
       });
-      return copy;
+      return tx.findOneOrFail(CallbackDelivery, { id: copyId });
     });
     this.outboxCommitted();
     return fresh;

@@ -1,9 +1,8 @@
-import { dateParam } from '../db/raw-sql.js';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/knex';
-import type { Statement } from '../db/raw-sql.js';
-import { CallbackDelivery, CallbackStatus, Merchant } from '../entities/index.js';
-import { oweWork } from '../outbox/outbox.js';
+import { dateParam, runInOneTrip, type Statement } from '../db/raw-sql.js';
+import { CallbackStatus } from '../entities/index.js';
+import { owedWorkStatement } from '../outbox/outbox.js';
 import { callbackProfiles, type CallbackProfileName } from './callback-profiles.js';
 
 export interface OwedCallback {
@@ -19,13 +18,14 @@ export interface OwedCallback {
 }
 
 /**
- * `oweCallback` as statements, for a caller that sends them in one round trip with its own
- * writes (runInOneTrip) — the money path, where each ORM flush is a round trip of its own.
- * Same rows as `oweCallback`: the delivery and its outbox row share `id`.
+ * The rows of a callback owed, as statements for the caller's transaction: the delivery row
+ * and the outbox row that will become its BullMQ job share one id. The money path sends them
+ * in one round trip with the payment's own writes (runInOneTrip); `oweCallback` sends them
+ * alone.
  */
 export function owedCallbackStatements(em: EntityManager, owed: OwedCallback): { id: string; statements: Statement[] } {
   const id = randomUUID();
-  const now = dateParam(em, new Date());
+  const { statement: outbox } = owedWorkStatement(em, 'callbacks', { deliveryId: id }, { id });
   return {
     id,
     statements: [
@@ -42,32 +42,20 @@ export function owedCallbackStatements(em: EntityManager, owed: OwedCallback): {
           owed.contentType ?? callbackProfiles[owed.profile].contentType,
           owed.body,
           CallbackStatus.Pending,
-          now,
+          dateParam(em, new Date()),
         ],
       },
-      { sql: 'insert into outbox_message (id, topic, payload, created_at) values (?, ?, ?, ?)', params: [id, 'callbacks', JSON.stringify({ deliveryId: id }), now] },
+      outbox,
     ],
   };
 }
 
 /**
- * Records a callback owed, in the caller's transaction: the delivery row and the outbox
- * row that will become its BullMQ job share one id. After the transaction commits the
- * caller calls `core.outboxCommitted()`.
+ * Records a callback owed, now, in the caller's transaction, and returns its delivery id.
+ * After the transaction commits the caller calls `core.outboxCommitted()`.
  */
-export function oweCallback(em: EntityManager, owed: OwedCallback): CallbackDelivery {
-  const id = randomUUID();
-  const delivery = em.create(CallbackDelivery, {
-    id,
-    profile: owed.profile,
-    merchant: owed.merchantId === null ? null : em.getReference(Merchant, owed.merchantId),
-    subjectType: owed.subject.type,
-    subjectId: String(owed.subject.id),
-    url: owed.url,
-    contentType: owed.contentType ?? callbackProfiles[owed.profile].contentType,
-    body: owed.body,
-  });
-  em.persist(delivery);
-  oweWork(em, 'callbacks', { deliveryId: id }, { id });
-  return delivery;
+export async function oweCallback(em: EntityManager, owed: OwedCallback): Promise<string> {
+  const { id, statements } = owedCallbackStatements(em, owed);
+  await runInOneTrip(em, statements);
+  return id;
 }

@@ -76,7 +76,7 @@ async function oweDoc004Callback<T extends { merchant: { id: number }; publicId:
   bodyOf: (row: T, credential: AppCredential) => string,
 ): Promise<string> {
   const merchantId = subject.row.merchant.id;
-  const delivery = oweCallback(em, {
+  return oweCallback(em, {
     profile: DOC004_CALLBACK_PROFILE,
     merchantId,
     subject: { type: subject.type, id: subject.row.publicId },
@@ -84,7 +84,6 @@ async function oweDoc004Callback<T extends { merchant: { id: number }; publicId:
     contentType: FORM_CONTENT_TYPE,
     body: bodyOf(subject.row, await openAppCredential(em, secrets, merchantId)),
   });
-  return delivery.id;
 }
 
 /** Owes (in the caller's transaction) the pay-in callback of a paid order. */
