@@ -31,6 +31,14 @@ export async function runInOneTrip(em: EntityManager, statements: readonly State
   return results;
 }
 
+/**
+ * Runs `work` in the caller's transaction when there is one (no savepoint: a refusal rolls
+ * the caller's whole request back, as it should), else in a transaction of its own.
+ */
+export function inTransaction<T>(em: EntityManager, work: (tx: EntityManager) => Promise<T>): Promise<T> {
+  return em.isInTransaction() ? work(em) : em.transactional(work);
+}
+
 /** `?, ?, ?` for a list of values. */
 export function placeholders(values: readonly unknown[]): string {
   return values.map(() => '?').join(', ');

@@ -4,7 +4,7 @@ import type { SecretBox } from '../crypto/secret-box.js';
 import { PayInOrder, PayInStatus } from '../entities/index.js';
 import type { Fen } from '../money/fen.js';
 import type { ChannelNotification, ChannelNotifyInput } from '../ports/index.js';
-import { runInOneTrip, type Rows, type Statement } from '../db/raw-sql.js';
+import { inTransaction, runInOneTrip, type Rows, type Statement } from '../db/raw-sql.js';
 import { releaseStaleClaims } from './amount-claims.js';
 import { payInCallbackStatements } from './doc004-callbacks.js';
 import { CoreError } from './errors.js';
@@ -56,8 +56,7 @@ export class PayInSettlement {
     const now = payment.now ?? new Date();
     // Inside a caller's transaction (a monitor report) no savepoint is needed: every refusal
     // below is thrown before the first write.
-    const run = <T>(work: (tx: EntityManager) => Promise<T>): Promise<T> => (em.isInTransaction() ? work(em) : em.transactional(work));
-    const result = await run(async (tx) => {
+    const result = await inTransaction(em, async (tx) => {
       // The row lock is the guard: of two concurrent settles the second waits here and then
       // finds the order paid (SQLite has one writer, so its transactions never interleave).
       const order = await lockPayInByPublicId(tx, orderPublicId);

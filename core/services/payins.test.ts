@@ -7,6 +7,7 @@ import { AmountClaim, CallbackDelivery, Channel, LedgerTransaction, PayInOrder }
 import type { AmountCandidate, PaymentChannelPlugin } from '../ports/index.js';
 import { isCoreError } from './errors.js';
 import { accountCode, PLATFORM_CLEARING, PLATFORM_FEES } from './ledger.js';
+import { lockPayableInAccounts } from './payin-rows.js';
 import { payInFee } from './payins.js';
 
 const core = await setupTestCore();
@@ -173,7 +174,9 @@ describe(`pay-ins on ${onPostgres ? 'PostgreSQL' : 'SQLite'}`, () => {
       expect(await core.em().count(PayInOrder, { merchant: shop.id })).toBe(3);
 
       // The matcher finds exactly the order expecting 49.99 on account 7; paying it frees the pair.
-      const [match] = await core.payins.findPayable(core.em(), { merchantId: shop.id, collectionAccountId: 7, payableAmount: 4_999, payType: 'wxpay' });
+      const [match] = await core.em().transactional((tx) =>
+        lockPayableInAccounts(tx, { merchantId: shop.id, payableAmount: 4_999, collectionAccountIds: [7], since: new Date(), includeExpired: false }),
+      );
       expect(match!.payableAmount).toBe(4_999);
       await core.payins.settle(core.em(), match!.publicId, { amountReceived: 4_999, upstreamTradeNo: 'r1', source: 'report:1', allowExpiredWithinGrace: true });
       expect(await core.em().count(AmountClaim, { order: match!.id })).toBe(0);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/knex';
 import type { Config } from '../config.js';
 import type { SecretBox } from '../crypto/secret-box.js';
-import { CallbackDelivery, CallbackStatus, Channel, Merchant, MerchantStatus, PayInOrder, PayInStatus } from '../entities/index.js';
+import { CallbackDelivery, CallbackStatus, Merchant, MerchantStatus, PayInOrder, PayInStatus } from '../entities/index.js';
 import type { Fen } from '../money/fen.js';
 import type { ChannelNotifyInput, PayAction, PayActionPlan, PayInRequest } from '../ports/index.js';
 import { claimFirstFreeAmount } from './amount-claims.js';
@@ -42,20 +42,6 @@ export interface CreatedPayIn {
 /** A pay-in's status as a reader should see it now (a pending order past `expiresAt` reads as expired). */
 export type EffectivePayInStatus = 'pending' | 'paid' | 'expired' | 'failed';
 
-/** Queries the document-000 matcher makes: which open orders could a received payment be for. */
-export interface PayableOrderQuery {
-  merchantId: number;
-  /** Exact amount that arrived, in fen. */
-  payableAmount: Fen;
-  /** The collection account it arrived in (null/undefined: any or none). */
-  collectionAccountId?: number | null;
-  /** Pay type of the channel (`alipay`, `wxpay`, …) from the channel table. */
-  payType?: string | null;
-  /** Also return orders expired at most REPORT_EXPIRED_GRACE_SECONDS ago. */
-  includeExpiredWithinGrace?: boolean;
-  now?: Date;
-}
-
 /** A fresh opaque id for the cashier URL: 20 url-safe characters after `pi_`. */
 function newPublicId(): string {
   return `pi_${randomBytes(15).toString('base64url')}`;
@@ -72,7 +58,6 @@ function newPublicId(): string {
  *   one transaction: status (conditional update, so paying twice is impossible), ledger posting
  *   `payin:<id>:paid` (clearing → merchant available − fee → platform fees), amount claim freed,
  *   the document-004 callback owed. Idempotent: a second call answers `already_paid`.
- * - `findPayable(em, query)`: the open orders a received payment could be for (document 000);
  * - `expireDue(em, now)`: the scheduled expiry sweep;
  * - `acceptChannelNotification(em, pluginId, input)`: a channel's upstream notification.
  */
@@ -217,30 +202,6 @@ export class PayInService {
 
   acceptChannelNotification(em: EntityManager, pluginId: string, input: ChannelNotifyInput) {
     return this.settlement.acceptChannelNotification(em, pluginId, input);
-  }
-
-  /**
-   * Open orders a received payment of exactly `payableAmount` could be for, oldest first:
-   * same merchant, same collection account (when given) and channel pay type (when given),
-   * unexpired (or recently expired when asked). Amount claims make it at most one order per
-   * (account, amount) for allocating channels; settle the chosen one with `settle`.
-   */
-  async findPayable(em: EntityManager, query: PayableOrderQuery): Promise<PayInOrder[]> {
-    const now = query.now ?? new Date();
-    const since = query.includeExpiredWithinGrace ? new Date(now.getTime() - this.config.REPORT_EXPIRED_GRACE_SECONDS * 1000) : now;
-    const channelIds = query.payType ? (await em.find(Channel, { payType: query.payType }, { fields: ['id'] })).map((c) => c.id) : undefined;
-    return em.find(
-      PayInOrder,
-      {
-        merchant: query.merchantId,
-        payableAmount: query.payableAmount,
-        status: query.includeExpiredWithinGrace ? { $in: [PayInStatus.Pending, PayInStatus.Expired] } : PayInStatus.Pending,
-        expiresAt: { $gt: since },
-        ...(query.collectionAccountId != null ? { collectionAccountId: query.collectionAccountId } : {}),
-        ...(channelIds ? { channelId: { $in: channelIds } } : {}),
-      },
-      { orderBy: { createdAt: 'asc', id: 'asc' }, populate: ['merchant'] },
-    );
   }
 
   /**

@@ -9,7 +9,7 @@ import { CoreError, isCoreError } from './errors.js';
 import { checkPositiveFen, checkText } from './order-input.js';
 import { lockPayableInAccounts, lockPayInByPublicId, type LockedPayIn } from './payin-rows.js';
 import type { PayInService, SettleResult } from './payins.js';
-import { runInOneTrip, type Rows } from '../db/raw-sql.js';
+import { inTransaction, runInOneTrip, type Rows } from '../db/raw-sql.js';
 import {
   accountsStatement,
   insertReportStatement,
@@ -101,8 +101,7 @@ export class ReportMatchingService {
     this.check(input);
     const fingerprint = reportFingerprint(input.merchantId, input.source, input.identity);
     // Inside a caller's transaction (a monitor request) no savepoint: a refusal rolls it all back.
-    const run = <T>(work: (tx: EntityManager) => Promise<T>): Promise<T> => (em.isInTransaction() ? work(em) : em.transactional(work));
-    return run(async (tx) => {
+    return inTransaction(em, async (tx) => {
       // One round trip: the accounts it may concern, and the report stored (or found a duplicate).
       const [accountRows, inserted] = await runInOneTrip(tx, [accountsStatement(input), insertReportStatement(tx, input, fingerprint, now)]);
       const accounts = this.accountsFor(input, reportedAccounts(accountRows!));
