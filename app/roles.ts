@@ -53,7 +53,11 @@ export async function startRole(role: Role, core: Core, redisUrl: string | null,
   let workers: WorkerRuntime | undefined;
   let relay: OutboxRelay | undefined;
   if (role === 'all' || role === 'workers') {
-    relay = new OutboxRelay(core, producer, log.child({ component: 'outbox-relay' }), { pollMs: core.config.OUTBOX_POLL_MS, prefix });
+    relay = new OutboxRelay(core, producer, log.child({ component: 'outbox-relay' }), {
+      pollMs: core.config.OUTBOX_POLL_MS,
+      prefix,
+      firstAttempts: core.config.CALLBACK_FIRST_ATTEMPTS > 0 ? { limit: core.config.CALLBACK_FIRST_ATTEMPTS } : undefined,
+    });
     core.onOutboxCommitted(() => relay!.nudge());
     relay.start();
     workers = new WorkerRuntime(core, redisUrl, prefix, log.child({ component: 'workers' }));

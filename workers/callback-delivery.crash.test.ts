@@ -12,8 +12,8 @@ import { workerConnection } from './redis.js';
 
 const core = await setupTestCore();
 const prefix = uniquePrefix('callbacks-crash');
-// The first request is held open until its worker dies; every later one is acknowledged.
-const receiver = await startCallbackReceiver((_req, i) => (i === 0 ? 'hang' : { status: 200, body: 'success' }));
+// Each case's first request is held open until its worker dies; every later one is acknowledged.
+const receiver = await startCallbackReceiver((_req, i) => (i % 2 === 0 ? 'hang' : { status: 200, body: 'success' }));
 const children: ChildProcess[] = [];
 
 afterAll(async () => {
@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 /** The `workers` role in its own process, on this file's database and Redis prefix. */
-function startWorkersProcess(): { child: ChildProcess; ready: Promise<void> } {
+function startWorkersProcess(firstAttempts: string): { child: ChildProcess; ready: Promise<void> } {
   const child = spawn(process.execPath, ['--import', 'tsx', resolve(repoRoot, 'test/support/workers-process.ts')], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -47,6 +47,7 @@ function startWorkersProcess(): { child: ChildProcess; ready: Promise<void> } {
       // A dead worker's job is taken over after about two lock periods.
       CALLBACK_LOCK_MS: '500',
       OUTBOX_POLL_MS: '50',
+      CALLBACK_FIRST_ATTEMPTS: firstAttempts,
     },
   });
   children.push(child);
@@ -62,15 +63,22 @@ function startWorkersProcess(): { child: ChildProcess; ready: Promise<void> } {
   return { child, ready };
 }
 
-it('loses no callback when the worker process is killed mid-delivery', async () => {
-  const body = 'amount=10.00&appKey=ak&channel=2&mrn=CRASH-1&originAmount=10.00&sign=ffffffffffffffffffffffffffffffff';
+// The first attempt is made by the relay itself (its claim is recovered by the outbox
+// sweep) or, with first attempts off, by a BullMQ job (recovered as a stalled job).
+it.each([
+  ['the relay\'s first attempt', '128'],
+  ['a BullMQ job', '0'],
+])('loses no callback when the process is killed mid-delivery by %s', async (_path, firstAttempts) => {
+  const sentBefore = receiver.requests.length;
+  const mrn = `CRASH-${firstAttempts}`;
+  const body = `amount=10.00&appKey=ak&channel=2&mrn=${mrn}&originAmount=10.00&sign=ffffffffffffffffffffffffffffffff`;
   const id = await core.em().transactional(async (tx) =>
-    oweCallback(tx, { profile: 'doc004', merchantId: null, subject: { type: 'payin', id: 'CRASH-1' }, url: `${receiver.url}/notify`, body }),
+    oweCallback(tx, { profile: 'doc004', merchantId: null, subject: { type: 'payin', id: mrn }, url: `${receiver.url}/notify`, body }),
   );
 
-  const first = startWorkersProcess();
+  const first = startWorkersProcess(firstAttempts);
   await first.ready;
-  await receiver.waitForRequests(1, 8000); // the first worker is now inside the attempt
+  await receiver.waitForRequests(sentBefore + 1, 8000); // the first worker is now inside the attempt
   const killed = once(first.child, 'exit');
   first.child.kill('SIGKILL');
   await killed;
@@ -80,7 +88,7 @@ it('loses no callback when the worker process is killed mid-delivery', async () 
   expect(orphaned).toMatchObject({ status: CallbackStatus.Pending, attemptCount: 0 });
   expect((await core.em().findOneOrFail(OutboxMessage, { id })).completedAt).toBeNull();
 
-  const second = startWorkersProcess();
+  const second = startWorkersProcess(firstAttempts);
   await second.ready;
   const delivered = await waitFor(async () => (await core.callbacks.byId(core.em(), id))?.status === CallbackStatus.Delivered, 8000, 50);
   expect(delivered).toBe(true);
@@ -89,8 +97,9 @@ it('loses no callback when the worker process is killed mid-delivery', async () 
   expect(attempts.map((a) => [a.number, a.httpStatus, a.success])).toEqual([[1, 200, true]]);
   expect((await core.em().findOneOrFail(OutboxMessage, { id })).completedAt).toBeInstanceOf(Date);
   // At-least-once: the receiver saw the interrupted request and the delivered one, same bytes.
-  expect(receiver.requests).toHaveLength(2);
-  for (const req of receiver.requests) expect(req.body.toString('utf8')).toBe(body);
+  const sent = receiver.requests.slice(sentBefore);
+  expect(sent).toHaveLength(2);
+  for (const req of sent) expect(req.body.toString('utf8')).toBe(body);
 
   const stopped = once(second.child, 'exit');
   second.child.kill('SIGTERM');

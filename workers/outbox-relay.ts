@@ -2,14 +2,18 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Core } from '../core/core.js';
+import { databaseKindOfEm } from '../core/db/kind.js';
 import { dateParam, placeholders, readDate } from '../core/db/raw-sql.js';
 import { OutboxMessage } from '../core/entities/index.js';
+import { FirstAttempts } from './first-attempts.js';
 import { isQueueName, queueDefaults, type QueueName } from './queues.js';
 
 /** What relaying needs of an outbox row. */
 type RelayRow = Pick<OutboxMessage, 'id' | 'topic' | 'payload' | 'runAt'>;
 
 const BATCH = 200;
+/** A callback whose (first) attempt is due: the relay attempts it itself when it can. */
+const DUE_CALLBACK = "topic = 'callbacks' and (run_at is null or run_at <= ?)";
 const SWEEP_PAGE = 500;
 
 /** Rows grouped by topic, topics in order of their oldest row. */
@@ -41,6 +45,8 @@ export class OutboxRelay {
   private again = false;
   private lastSweep = 0;
   private stopped = false;
+  /** Callback first attempts made here, without a job (absent: every row becomes a job). */
+  private readonly firstAttempts: FirstAttempts | null;
   /** Redis may have come back empty: sweep at once, and relay what piled up. */
   private readonly onReconnect = (): void => {
     this.lastSweep = 0;
@@ -51,8 +57,23 @@ export class OutboxRelay {
     private readonly core: Core,
     private readonly connection: Redis,
     private readonly log: Logger,
-    private readonly options: { pollMs: number; prefix: string; sweepEveryMs?: number },
-  ) {}
+    private readonly options: {
+      pollMs: number;
+      prefix: string;
+      sweepEveryMs?: number;
+      /** Make callbacks' first attempts in this process, this many at once (workers/first-attempts.ts). */
+      firstAttempts?: { limit: number };
+    },
+  ) {
+    this.firstAttempts = options.firstAttempts
+      ? new FirstAttempts(core, log, options.firstAttempts.limit, {
+          nudge: () => this.nudge(),
+          // While Redis is down an add would wait for it; the row is released instead.
+          addRetryJob: async (deliveryId, at) =>
+            this.redisReady() && this.enqueue('callbacks', [{ id: deliveryId, topic: 'callbacks', payload: { deliveryId }, runAt: at }]),
+        })
+      : null;
+  }
 
   start(): void {
     this.lastSweep = 0;
@@ -75,22 +96,29 @@ export class OutboxRelay {
     this.connection.off('ready', this.onReconnect);
     if (this.timer) clearTimeout(this.timer);
     await this.running;
+    await this.firstAttempts?.idle();
     await Promise.all([...this.queues.values()].map((q) => q.close()));
   }
 
   /**
-   * One relay pass; returns how many rows were enqueued. Exposed for tests. A batch costs
-   * one `addBulk` per queue (one Redis transaction each) and one UPDATE stamping the rows
-   * that were added; a queue whose add fails stops the pass, its rows left for the next.
+   * One relay pass; returns how many rows were claimed or enqueued. Exposed for tests.
+   * Callbacks due now are claimed for their first attempt here, as many as there is room
+   * for (the rest wait in the outbox for room, which is as durable as a queue). Every other
+   * row costs its share of one `addBulk` per queue (one Redis transaction each) and one
+   * UPDATE stamping the rows that were added; a queue whose add fails stops the pass, its
+   * rows left for the next.
    */
   async relayOnce(): Promise<number> {
     if (!this.redisReady()) return 0;
     const em = this.core.em();
+    const now = new Date();
+    const claimed = await this.claimFirstAttempts(em, now);
     // Hand-written, without entities: a pass follows every commit that owed work.
     const rows = (
-      await em.execute<Array<Record<string, unknown>>>('select id, topic, payload, run_at from outbox_message where relayed_at is null order by created_at, id limit ?', [
-        BATCH,
-      ])
+      await em.execute<Array<Record<string, unknown>>>(
+        `select id, topic, payload, run_at from outbox_message where relayed_at is null${this.firstAttempts ? ` and not (${DUE_CALLBACK})` : ''} order by created_at, id limit ?`,
+        this.firstAttempts ? [dateParam(em, now), BATCH] : [BATCH],
+      )
     ).map((r): RelayRow => ({
       id: String(r.id),
       topic: String(r.topic),
@@ -105,7 +133,33 @@ export class OutboxRelay {
     if (added.length > 0) {
       await em.execute(`update outbox_message set relayed_at = ? where relayed_at is null and id in (${placeholders(added)})`, [dateParam(em, new Date()), ...added], 'run');
     }
-    return added.length;
+    return claimed + added.length;
+  }
+
+  /**
+   * Claims the oldest callbacks due now, up to the room for first attempts, and starts
+   * them. The claim is one conditional UPDATE, so two relays never attempt the same row;
+   * its `run_at` (now + CALLBACK_LOCK_MS) is when the sweep may hand a claim whose
+   * process died to BullMQ.
+   */
+  private async claimFirstAttempts(em: ReturnType<Core['em']>, now: Date): Promise<number> {
+    const room = this.firstAttempts?.room() ?? 0;
+    if (room === 0) return 0;
+    const claimedAt = dateParam(em, now);
+    const lockedUntil = dateParam(em, new Date(now.getTime() + this.core.config.CALLBACK_LOCK_MS));
+    // PostgreSQL: a materialized CTE, because an `IN (… limit n for update skip locked)`
+    // subquery may be rescanned per row and claim more than n; SQLite has one writer.
+    const sql =
+      databaseKindOfEm(em) === 'postgresql'
+        ? `with picked as materialized (select id from outbox_message where relayed_at is null and ${DUE_CALLBACK} order by created_at, id limit ? for update skip locked)
+           update outbox_message o set relayed_at = ?, run_at = ? from picked where o.id = picked.id returning o.id`
+        : `update outbox_message set relayed_at = ?, run_at = ?
+           where id in (select id from outbox_message where relayed_at is null and ${DUE_CALLBACK} order by created_at, id limit ?) returning id`;
+    const params = databaseKindOfEm(em) === 'postgresql' ? [claimedAt, room, claimedAt, lockedUntil] : [claimedAt, lockedUntil, claimedAt, room];
+    const claimed = await em.execute<Array<{ id: string }>>(sql, params);
+    // The outbox row of a callback shares its delivery's id (core/services/callbacks.ts).
+    this.firstAttempts!.start(claimed.map((r) => String(r.id)));
+    return claimed.length;
   }
 
   /**

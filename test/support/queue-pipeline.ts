@@ -18,13 +18,15 @@ export interface QueuePipeline {
 
 /**
  * Starts what the `workers` role runs, against `core`: the relay (nudged by
- * `core.outboxCommitted()`, polling every 50 ms) and the given queue workers (all
+ * `core.outboxCommitted()`, polling every 50 ms, making callbacks' first attempts as
+ * CALLBACK_FIRST_ATTEMPTS says) and the given queue workers (all
  * registered ones by default).
  */
 export function startQueuePipeline(core: Core, label: string, definitions?: WorkerDefinition[]): QueuePipeline {
   const prefix = uniquePrefix(label);
   const producer = producerConnection(testRedisUrl);
-  const relay = new OutboxRelay(core, producer, silentLog, { pollMs: 50, prefix });
+  const firstAttempts = core.config.CALLBACK_FIRST_ATTEMPTS > 0 ? { limit: core.config.CALLBACK_FIRST_ATTEMPTS } : undefined;
+  const relay = new OutboxRelay(core, producer, silentLog, { pollMs: 50, prefix, firstAttempts });
   const runtime = new WorkerRuntime(core, testRedisUrl, prefix, silentLog, definitions);
   core.onOutboxCommitted(() => relay.nudge());
   relay.start();

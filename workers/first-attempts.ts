@@ -1,0 +1,96 @@
+import type { Logger } from 'pino';
+import type { Core } from '../core/core.js';
+import { dateParam } from '../core/db/raw-sql.js';
+import { attemptIfDue, DeliveryBatches } from './callback-attempt.js';
+
+/**
+ * First attempts of callbacks, made by the outbox relay's process as soon as it claims
+ * their rows, without a BullMQ job: a callback that lands at once (nearly all of them)
+ * costs no Redis work at all, and reaches the merchant one queue hop sooner (bench
+ * sections 3 and 4). A delivery still owed after its first attempt is handed to BullMQ:
+ * its outbox row is released with the next attempt time, and the relay adds the delayed
+ * job that makes the retries (workers/callback-delivery.ts).
+ *
+ * The claim stamps the row relayed with `run_at` = claim time + CALLBACK_LOCK_MS. If this
+ * process dies mid-attempt, the relay's sweep finds the row relayed, unfinished and
+ * without a job, and adds one delayed to that time: the attempt is made again, as a
+ * stalled BullMQ job's would be (at-least-once).
+ */
+export class FirstAttempts {
+  private inFlight = 0;
+  /** The room filled up; it is offered again when half of it is free. */
+  private refilling = false;
+  private readonly running = new Set<Promise<void>>();
+  private readonly batches: DeliveryBatches;
+
+  constructor(
+    private readonly core: Core,
+    private readonly log: Logger,
+    /** Attempts at once; the relay claims no more rows than there is room for. */
+    private readonly limit: number,
+    private readonly relay: {
+      /** Asks for a relay pass: room freed up after filling, or a row was released. */
+      nudge(): void;
+      /** Adds the delivery's BullMQ job, delayed to `at`; false when Redis would not take it. */
+      addRetryJob(deliveryId: string, at: Date): Promise<boolean>;
+    },
+  ) {
+    this.batches = new DeliveryBatches(core, log);
+  }
+
+  /**
+   * How many more attempts may start now. Once the room has filled up, none until half of
+   * it is free again: a backlog is then claimed in batches of at least half the limit,
+   * not one row per finished attempt (each claim is a relay pass, two statements).
+   */
+  room(): number {
+    if (this.refilling && this.inFlight > this.limit / 2) return 0;
+    this.refilling = false;
+    return Math.max(0, this.limit - this.inFlight);
+  }
+
+  /** Starts the first attempt of each claimed delivery (at most `room()` of them). */
+  start(deliveryIds: readonly string[]): void {
+    if (this.inFlight + deliveryIds.length >= this.limit) this.refilling = true;
+    for (const id of deliveryIds) {
+      this.inFlight++;
+      const run = this.attempt(id).finally(() => {
+        this.inFlight--;
+        this.running.delete(run);
+        // Half the room is free again: the relay may have left due callbacks in the outbox.
+        if (this.refilling && this.inFlight <= this.limit / 2) this.relay.nudge();
+      });
+      this.running.add(run);
+    }
+  }
+
+  /** Resolves when every attempt started so far is recorded (or has failed to be). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.all([...this.running]);
+  }
+
+  private async attempt(deliveryId: string): Promise<void> {
+    try {
+      const result = await attemptIfDue(this.core, this.batches, this.log, deliveryId);
+      if (result.kind === 'later') await this.handToQueue(deliveryId, new Date(result.at));
+    } catch (err) {
+      // Left claimed: the sweep adds its job once the claim's run_at has passed.
+      this.log.warn({ deliveryId, err: (err as Error).message }, 'callback: first attempt failed; the outbox sweep will retry it');
+    }
+  }
+
+  /**
+   * Adds the job that makes the retries. If Redis will not take it, the row is released
+   * with its next attempt time instead, and a later relay pass adds the job.
+   */
+  private async handToQueue(deliveryId: string, at: Date): Promise<void> {
+    if (await this.relay.addRetryJob(deliveryId, at)) return;
+    const em = this.core.em();
+    await em.execute(
+      'update outbox_message set relayed_at = null, run_at = ? where id = ? and completed_at is null',
+      [dateParam(em, at), deliveryId],
+      'run',
+    );
+    this.relay.nudge();
+  }
+}
