@@ -16,6 +16,9 @@ export enum PayInStatus {
 @Entity({ tableName: 'payin_order' })
 @Unique({ properties: ['merchant', 'mrn'] })
 @Index({ properties: ['status', 'expiresAt'] })
+// A monitor report looks its order up by account and exact amount (payin-rows.ts); without
+// this, every report scanned all pending orders (bench/FINDINGS.md).
+@Index({ properties: ['collectionAccountId', 'payableAmount'] })
 export class PayInOrder {
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
@@ -69,7 +72,6 @@ export class PayInOrder {
 
   /** Collection account chosen by an allocating channel (monitor). */
   @Property({ type: 'integer', nullable: true })
-  @Index()
   collectionAccountId?: number | null;
 
   @Property({ type: 'string', length: 64, nullable: true })
