@@ -70,9 +70,16 @@ export type AttemptResult =
  * and the BullMQ job of a retry (workers/callback-delivery.ts) — so they cannot differ
  * in what they send or how they judge the reply.
  */
-export async function attemptIfDue(core: Core, batches: DeliveryBatches, log: Logger, deliveryId: string): Promise<AttemptResult> {
+export async function attemptIfDue(
+  core: Core,
+  batches: DeliveryBatches,
+  log: Logger,
+  deliveryId: string,
+  /** The delivery as the caller just read it (undefined: read it here). */
+  known?: DeliveryToAttempt | null,
+): Promise<AttemptResult> {
   for (let round = 0; round < SUPERSEDED_ROUNDS; round++) {
-    const delivery = await batches.read(deliveryId);
+    const delivery = round === 0 && known !== undefined ? known : await batches.read(deliveryId);
     if (!delivery) {
       log.error({ deliveryId }, 'callback: outbox row without a delivery; dropped');
       await completeWork(core.em(), deliveryId);

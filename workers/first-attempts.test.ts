@@ -105,6 +105,15 @@ describe('callback first attempts made by the outbox relay', () => {
     for (const id of ids) await settled(id);
   });
 
+  it('completes a claimed callback row that has no delivery behind it, sending nothing', async () => {
+    const id = '00000000-0000-4000-8000-00000000f1f1';
+    await core.em().transactional((tx) => oweWork(tx, 'callbacks', { deliveryId: id }, { id }));
+    core.outboxCommitted();
+    expect(await waitFor(async () => (await core.em().findOneOrFail(OutboxMessage, { id })).completedAt !== null, 3000, 25)).toBe(true);
+    expect((await core.em().findOneOrFail(OutboxMessage, { id })).relayedAt).toBeInstanceOf(Date);
+    expect(await callbacksQueue.getJob(id)).toBeUndefined();
+  });
+
   it('never lets two relays attempt the same callback', async () => {
     const r = await receiver(() => ({ status: 200, body: 'success' }));
     const second = new OutboxRelay(core, pipeline.producer, silentLog, { pollMs: 50, prefix: pipeline.prefix, firstAttempts: { limit: 2 } });

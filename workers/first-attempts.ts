@@ -1,7 +1,14 @@
 import type { Logger } from 'pino';
 import type { Core } from '../core/core.js';
 import { dateParam } from '../core/db/raw-sql.js';
+import type { DeliveryToAttempt } from '../core/services/callback-service.js';
 import { attemptIfDue, DeliveryBatches } from './callback-attempt.js';
+
+/** A callback row the relay claimed, with its delivery when the claim read it (null: none). */
+export interface ClaimedDelivery {
+  id: string;
+  delivery?: DeliveryToAttempt | null;
+}
 
 /**
  * First attempts of callbacks, made by the outbox relay's process as soon as it claims
@@ -50,11 +57,11 @@ export class FirstAttempts {
   }
 
   /** Starts the first attempt of each claimed delivery (at most `room()` of them). */
-  start(deliveryIds: readonly string[]): void {
-    if (this.inFlight + deliveryIds.length >= this.limit) this.refilling = true;
-    for (const id of deliveryIds) {
+  start(claimed: readonly ClaimedDelivery[]): void {
+    if (this.inFlight + claimed.length >= this.limit) this.refilling = true;
+    for (const { id, delivery } of claimed) {
       this.inFlight++;
-      const run = this.attempt(id).finally(() => {
+      const run = this.attempt(id, delivery).finally(() => {
         this.inFlight--;
         this.running.delete(run);
         // Half the room is free again: the relay may have left due callbacks in the outbox.
@@ -69,9 +76,9 @@ export class FirstAttempts {
     while (this.running.size > 0) await Promise.all([...this.running]);
   }
 
-  private async attempt(deliveryId: string): Promise<void> {
+  private async attempt(deliveryId: string, delivery: DeliveryToAttempt | null | undefined): Promise<void> {
     try {
-      const result = await attemptIfDue(this.core, this.batches, this.log, deliveryId);
+      const result = await attemptIfDue(this.core, this.batches, this.log, deliveryId, delivery);
       if (result.kind === 'later') await this.handToQueue(deliveryId, new Date(result.at));
     } catch (err) {
       // Left claimed: the sweep adds its job once the claim's run_at has passed.

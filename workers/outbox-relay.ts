@@ -3,9 +3,11 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Core } from '../core/core.js';
 import { databaseKindOfEm } from '../core/db/kind.js';
-import { dateParam, placeholders, readDate } from '../core/db/raw-sql.js';
+import type { EntityManager } from '@mikro-orm/knex';
+import { dateParam, placeholders, readDate, runInOneTrip, type Statement } from '../core/db/raw-sql.js';
+import { DELIVERY_TO_ATTEMPT_COLUMNS, deliveryToAttemptFromRow } from '../core/services/callback-service.js';
 import { OutboxMessage } from '../core/entities/index.js';
-import { FirstAttempts } from './first-attempts.js';
+import { FirstAttempts, type ClaimedDelivery } from './first-attempts.js';
 import { isQueueName, queueDefaults, type QueueName } from './queues.js';
 
 /** What relaying needs of an outbox row. */
@@ -15,6 +17,17 @@ const BATCH = 200;
 /** A callback whose (first) attempt is due: the relay attempts it itself when it can. */
 const DUE_CALLBACK = "topic = 'callbacks' and (run_at is null or run_at <= ?)";
 const SWEEP_PAGE = 500;
+
+/**
+ * A claimed row as the claim returned it: with its delivery read by the same statement
+ * (PostgreSQL; null when there is none), or without (SQLite: read before the attempt).
+ * The outbox row of a callback shares its delivery's id (core/services/callbacks.ts).
+ */
+function claimedDelivery(em: EntityManager, row: Record<string, unknown>): ClaimedDelivery {
+  const id = String(row.claimed_id);
+  if (!('profile' in row)) return { id };
+  return { id, delivery: row.id == null ? null : deliveryToAttemptFromRow(em, row) };
+}
 
 /** Rows grouped by topic, topics in order of their oldest row. */
 function byTopic(rows: RelayRow[]): Map<string, RelayRow[]> {
@@ -112,19 +125,27 @@ export class OutboxRelay {
     if (!this.redisReady()) return 0;
     const em = this.core.em();
     const now = new Date();
-    const claimed = await this.claimFirstAttempts(em, now);
-    // Hand-written, without entities: a pass follows every commit that owed work.
-    const rows = (
-      await em.execute<Array<Record<string, unknown>>>(
-        `select id, topic, payload, run_at from outbox_message where relayed_at is null${this.firstAttempts ? ` and not (${DUE_CALLBACK})` : ''} order by created_at, id limit ?`,
-        this.firstAttempts ? [dateParam(em, now), BATCH] : [BATCH],
-      )
-    ).map((r): RelayRow => ({
-      id: String(r.id),
-      topic: String(r.topic),
-      payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown>,
-      runAt: r.run_at == null ? null : readDate(em, r.run_at),
-    }));
+    const room = this.firstAttempts?.room() ?? 0;
+    // Hand-written, without entities, in one round trip: a pass follows every commit that
+    // owed work. The select runs after the claim, so it never sees a row just claimed.
+    const results = await runInOneTrip(em, [
+      ...(room > 0 ? [this.claimStatement(em, now, room)] : []),
+      {
+        sql: `select id, topic, payload, run_at from outbox_message where relayed_at is null${this.firstAttempts ? ` and not (${DUE_CALLBACK})` : ''} order by created_at, id limit ?`,
+        params: this.firstAttempts ? [dateParam(em, now), BATCH] : [BATCH],
+        returnsRows: true,
+      },
+    ]);
+    const claimed = room > 0 ? results[0]! : [];
+    if (claimed.length > 0) this.firstAttempts!.start(claimed.map((r) => claimedDelivery(em, r)));
+    const rows = results.at(-1)!.map(
+      (r): RelayRow => ({
+        id: String(r.id),
+        topic: String(r.topic),
+        payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown>,
+        runAt: r.run_at == null ? null : readDate(em, r.run_at),
+      }),
+    );
     const added: string[] = [];
     for (const [topic, ofTopic] of byTopic(rows)) {
       if (!(await this.enqueue(topic, ofTopic))) break; // Redis unavailable: keep order, retry later
@@ -133,33 +154,35 @@ export class OutboxRelay {
     if (added.length > 0) {
       await em.execute(`update outbox_message set relayed_at = ? where relayed_at is null and id in (${placeholders(added)})`, [dateParam(em, new Date()), ...added], 'run');
     }
-    return claimed + added.length;
+    return claimed.length + added.length;
   }
 
   /**
-   * Claims the oldest callbacks due now, up to the room for first attempts, and starts
-   * them. The claim is one conditional UPDATE, so two relays never attempt the same row;
-   * its `run_at` (now + CALLBACK_LOCK_MS) is when the sweep may hand a claim whose
-   * process died to BullMQ.
+   * Claims the oldest callbacks due now, up to `room`, for their first attempt here. The
+   * claim is one conditional UPDATE, so two relays never attempt the same row; its
+   * `run_at` (now + CALLBACK_LOCK_MS) is when the sweep may hand a claim whose process died
+   * to BullMQ. On PostgreSQL the same statement reads the claimed deliveries.
    */
-  private async claimFirstAttempts(em: ReturnType<Core['em']>, now: Date): Promise<number> {
-    const room = this.firstAttempts?.room() ?? 0;
-    if (room === 0) return 0;
+  private claimStatement(em: EntityManager, now: Date, room: number): Statement {
     const claimedAt = dateParam(em, now);
     const lockedUntil = dateParam(em, new Date(now.getTime() + this.core.config.CALLBACK_LOCK_MS));
-    // PostgreSQL: a materialized CTE, because an `IN (… limit n for update skip locked)`
-    // subquery may be rescanned per row and claim more than n; SQLite has one writer.
-    const sql =
-      databaseKindOfEm(em) === 'postgresql'
-        ? `with picked as materialized (select id from outbox_message where relayed_at is null and ${DUE_CALLBACK} order by created_at, id limit ? for update skip locked)
-           update outbox_message o set relayed_at = ?, run_at = ? from picked where o.id = picked.id returning o.id`
-        : `update outbox_message set relayed_at = ?, run_at = ?
-           where id in (select id from outbox_message where relayed_at is null and ${DUE_CALLBACK} order by created_at, id limit ?) returning id`;
-    const params = databaseKindOfEm(em) === 'postgresql' ? [claimedAt, room, claimedAt, lockedUntil] : [claimedAt, lockedUntil, claimedAt, room];
-    const claimed = await em.execute<Array<{ id: string }>>(sql, params);
-    // The outbox row of a callback shares its delivery's id (core/services/callbacks.ts).
-    this.firstAttempts!.start(claimed.map((r) => String(r.id)));
-    return claimed.length;
+    if (databaseKindOfEm(em) === 'postgresql') {
+      // A materialized CTE, because an `IN (… limit n for update skip locked)` subquery may
+      // be rescanned per row and claim more than n.
+      return {
+        sql: `with picked as materialized (select id from outbox_message where relayed_at is null and ${DUE_CALLBACK} order by created_at, id limit ? for update skip locked),
+              claimed as (update outbox_message o set relayed_at = ?, run_at = ? from picked where o.id = picked.id returning o.id)
+              select claimed.id as claimed_id, ${DELIVERY_TO_ATTEMPT_COLUMNS} from claimed left join callback_delivery d on d.id = claimed.id`,
+        params: [claimedAt, room, claimedAt, lockedUntil],
+        returnsRows: true,
+      };
+    }
+    return {
+      sql: `update outbox_message set relayed_at = ?, run_at = ?
+            where id in (select id from outbox_message where relayed_at is null and ${DUE_CALLBACK} order by created_at, id limit ?) returning id as claimed_id`,
+      params: [claimedAt, lockedUntil, claimedAt, room],
+      returnsRows: true,
+    };
   }
 
   /**

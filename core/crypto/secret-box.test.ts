@@ -24,6 +24,16 @@ describe('SecretBox', () => {
     expect(() => new SecretBox(randomBytes(32)).open(sealed)).toThrow();
   });
 
+  it('still refuses a tampered copy and another key after the original was opened (and kept opened)', () => {
+    const sealed = box.seal('kept');
+    expect(box.open(sealed)).toBe('kept');
+    expect(box.open(sealed)).toBe('kept');
+    const raw = Buffer.from(sealed.slice(3), 'base64');
+    raw[20]! ^= 1; // the auth tag
+    expect(() => box.open(`v1:${raw.toString('base64')}`)).toThrow();
+    expect(() => new SecretBox(randomBytes(32)).open(sealed)).toThrow();
+  });
+
   it('refuses keys that are not 32 bytes', () => {
     expect(() => new SecretBox(randomBytes(16))).toThrow(/32-byte/);
   });

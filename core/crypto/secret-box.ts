@@ -1,6 +1,8 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 
 const VERSION = 'v1';
+/** Secrets kept opened: more than the merchants and operators one process serves at once. */
+const OPENED_CACHE_ENTRIES = 4096;
 
 /**
  * Seals secrets at rest with AES-256-GCM. A sealed value is `v1:<base64 iv|tag|ciphertext>`;
@@ -8,6 +10,13 @@ const VERSION = 'v1';
  */
 export class SecretBox {
   private readonly key: Buffer;
+  /**
+   * Opened secrets by sealed value. Opening is a pure function of the sealed text (its IV
+   * is random per seal), so a rotated secret is a new entry and nothing goes stale; the
+   * money path opens the same merchant secrets for every request (bench/FINDINGS.md).
+   * The secrets are in this process's memory while they are used anyway.
+   */
+  private readonly opened = new Map<string, string>();
 
   constructor(key: Buffer) {
     if (key.length !== 32) throw new Error('SecretBox needs a 32-byte key');
@@ -35,6 +44,15 @@ export class SecretBox {
   }
 
   open(sealed: string): string {
+    const known = this.opened.get(sealed);
+    if (known !== undefined) return known;
+    const plain = this.decrypt(sealed);
+    if (this.opened.size >= OPENED_CACHE_ENTRIES) this.opened.delete(this.opened.keys().next().value!);
+    this.opened.set(sealed, plain);
+    return plain;
+  }
+
+  private decrypt(sealed: string): string {
     const [version, data] = sealed.split(':', 2);
     if (version !== VERSION || !data) throw new Error('unknown sealed secret format');
     const raw = Buffer.from(data, 'base64');

@@ -43,6 +43,23 @@ export interface DeliveryToAttempt {
   nextAttemptAt: Date | null;
 }
 
+/** The columns of `callback_delivery d` a DeliveryToAttempt is read from (deliveryToAttemptFromRow). */
+export const DELIVERY_TO_ATTEMPT_COLUMNS = 'd.id, d.profile, d.url, d.content_type, d.body, d.status, d.attempt_count, d.next_attempt_at';
+
+/** A DeliveryToAttempt from a raw row of DELIVERY_TO_ATTEMPT_COLUMNS. */
+export function deliveryToAttemptFromRow(em: EntityManager, r: Record<string, unknown>): DeliveryToAttempt {
+  return {
+    id: String(r.id),
+    profile: String(r.profile),
+    url: String(r.url),
+    contentType: String(r.content_type),
+    body: String(r.body),
+    status: r.status as CallbackStatus,
+    attemptCount: Number(r.attempt_count),
+    nextAttemptAt: r.next_attempt_at == null ? null : readDate(em, r.next_attempt_at),
+  };
+}
+
 export const REPLY_SNIPPET_CHARS = 256;
 const ERROR_CHARS = 255;
 
@@ -69,24 +86,10 @@ export class CallbackService {
   async deliveriesToAttempt(em: EntityManager, ids: readonly string[]): Promise<Map<string, DeliveryToAttempt>> {
     if (ids.length === 0) return new Map();
     const rows = await em.execute<Array<Record<string, unknown>>>(
-      `select id, profile, url, content_type, body, status, attempt_count, next_attempt_at from callback_delivery where id in (${placeholders(ids)})`,
+      `select ${DELIVERY_TO_ATTEMPT_COLUMNS} from callback_delivery d where id in (${placeholders(ids)})`,
       [...ids],
     );
-    return new Map(
-      rows.map((r) => [
-        String(r.id),
-        {
-          id: String(r.id),
-          profile: String(r.profile),
-          url: String(r.url),
-          contentType: String(r.content_type),
-          body: String(r.body),
-          status: r.status as CallbackStatus,
-          attemptCount: Number(r.attempt_count),
-          nextAttemptAt: r.next_attempt_at == null ? null : readDate(em, r.next_attempt_at),
-        },
-      ]),
-    );
+    return new Map(rows.map((r) => [String(r.id), deliveryToAttemptFromRow(em, r)]));
   }
 
   async listAttempts(em: EntityManager, deliveryId: string): Promise<CallbackAttempt[]> {
