@@ -5,6 +5,7 @@ import { audit, type Actor } from './audit.js';
 import { delayAfterAttempt, isCallbackProfileName, type CallbackProfile } from './callback-profiles.js';
 import { oweCallback } from './callbacks.js';
 import { CoreError, isUniqueViolation } from './errors.js';
+import { databaseKindOfEm } from '../db/kind.js';
 import { dateParam, placeholders, readDate } from '../db/raw-sql.js';
 
 /** What one attempt produced, as the delivery worker observed it. */
@@ -164,6 +165,7 @@ export class CallbackService {
   async recordAttempts(em: EntityManager, inputs: AttemptToRecord[]): Promise<AttemptVerdict[]> {
     const now = new Date();
     const judged = inputs.map((input) => ({ input, ...this.judge(input, now) }));
+    if (databaseKindOfEm(em) === 'postgresql') return recordInOneStatement(em, judged, now);
     return em.transactional(async (tx) => {
       const recorded = new Set<number>();
       for (const group of groupBy(judged.keys(), (i) => `${judged[i]!.status}|${judged[i]!.nextAttemptAt?.getTime() ?? ''}`)) {
@@ -232,6 +234,79 @@ export class CallbackService {
     const status = success ? CallbackStatus.Delivered : delay === null ? CallbackStatus.GivenUp : CallbackStatus.Pending;
     return { success, status, nextAttemptAt: delay === null ? null : new Date(now.getTime() + delay) };
   }
+}
+
+/** An attempt with what it means for its delivery (CallbackService.judge). */
+interface JudgedAttempt {
+  input: AttemptToRecord;
+  success: boolean;
+  status: CallbackStatus;
+  nextAttemptAt: Date | null;
+}
+
+/**
+ * `recordAttempts` on PostgreSQL as ONE statement (atomic by itself, so no transaction
+ * and one round trip, bench section 4): the attempts as a VALUES list; the delivery rows
+ * whose attempt count is still the one each attempt saw move (data-modifying CTE); only
+ * the attempts that moved their row are inserted; their outbox rows are completed (final)
+ * or given the next attempt time (pending), all from the moved rows' RETURNING. A second
+ * input for the same attempt of a delivery is superseded before the statement is built.
+ */
+async function recordInOneStatement(em: EntityManager, judged: JudgedAttempt[], now: Date): Promise<AttemptVerdict[]> {
+  if (judged.length === 0) return [];
+  const firstOfAttempt = new Map<string, number>();
+  judged.forEach(({ input }, i) => {
+    const key = `${input.deliveryId}#${input.number}`;
+    if (!firstOfAttempt.has(key)) firstOfAttempt.set(key, i);
+  });
+  const sent = [...firstOfAttempt.values()].map((i) => judged[i]!);
+  const moved = await em.execute<Array<{ id: string; attempt_count: number | string }>>(
+    `with input (delivery_id, number, status, next_attempt_at, delivered_at, started_at, http_status, latency_ms, reply_snippet, error, success) as (
+       values ${sent.map(() => '(?::text, ?::int, ?::text, ?::timestamptz, ?::timestamptz, ?::timestamptz, ?::int, ?::int, ?::text, ?::text, ?::boolean)').join(', ')}
+     ),
+     moved as (
+       update callback_delivery d set attempt_count = d.attempt_count + 1, status = i.status, next_attempt_at = i.next_attempt_at, delivered_at = i.delivered_at
+       from input i where d.id = i.delivery_id and d.attempt_count = i.number - 1 and d.status = ?
+       returning d.id, d.attempt_count, d.status, d.next_attempt_at
+     ),
+     attempts as (
+       insert into callback_attempt (delivery_id, number, started_at, http_status, latency_ms, reply_snippet, error, success)
+       select i.delivery_id, i.number, i.started_at, i.http_status, i.latency_ms, i.reply_snippet, i.error, i.success
+       from input i join moved m on m.id = i.delivery_id and m.attempt_count = i.number
+     ),
+     outbox as (
+       update outbox_message o set
+         completed_at = case when m.status = ? then o.completed_at else coalesce(o.completed_at, ?::timestamptz) end,
+         run_at = case when m.status = ? then m.next_attempt_at else o.run_at end
+       from moved m where o.id = m.id
+     )
+     select id, attempt_count from moved`,
+    [
+      ...sent.flatMap(({ input: { deliveryId, number, outcome }, status, nextAttemptAt, success }) => [
+        deliveryId,
+        number,
+        status,
+        nextAttemptAt && dateParam(em, nextAttemptAt),
+        status === CallbackStatus.Delivered ? dateParam(em, now) : null,
+        dateParam(em, outcome.startedAt),
+        outcome.httpStatus,
+        outcome.latencyMs,
+        outcome.httpStatus === null ? null : storable(outcome.reply, REPLY_SNIPPET_CHARS),
+        outcome.error === null ? null : storable(outcome.error, ERROR_CHARS),
+        success,
+      ]),
+      CallbackStatus.Pending,
+      CallbackStatus.Pending,
+      dateParam(em, now),
+      CallbackStatus.Pending,
+    ],
+  );
+  const movedTo = new Set(moved.map((r) => `${r.id}#${Number(r.attempt_count)}`));
+  return judged.map(({ input, status, nextAttemptAt }, i): AttemptVerdict =>
+    firstOfAttempt.get(`${input.deliveryId}#${input.number}`) === i && movedTo.has(`${input.deliveryId}#${input.number}`)
+      ? { kind: 'recorded', status, nextAttemptAt }
+      : { kind: 'superseded' },
+  );
 }
 
 /** Indexes grouped by key, groups in order of first appearance. */
