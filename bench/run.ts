@@ -5,7 +5,8 @@
  *
  * Options: `--only=1,2,3` (sections; 6 is always reported), `--profile` (the all-in-one
  * process runs with --cpu-prof; the profile's path is printed), `--quick` (short runs while
- * developing the harness). BENCH_APP_NODE_ARGS adds node flags to the all-in-one process
+ * developing the harness), `--money-rate=N` (section 3 at N reports/s instead of the rate
+ * section 2 measured). BENCH_APP_NODE_ARGS adds node flags to the all-in-one process
  * (e.g. `--trace-gc`); BENCH_POSTGRES_URL / BENCH_REDIS_URL override the local servers.
  */
 import 'reflect-metadata';
@@ -16,7 +17,7 @@ import { CallbackDelivery, CallbackStatus } from '../core/entities/index.js';
 import { measureCallbackThroughput } from './sections/callback-throughput.js';
 import { measureGateway } from './sections/gateway.js';
 import { memoryReport } from './sections/memory.js';
-import { chooseRate, measureMoneyPath, prepareMoneyPathOrders } from './sections/money-path.js';
+import { chooseRate, measureMoneyPath, prepareMoneyPathOrders, PREFERRED_RATE } from './sections/money-path.js';
 import { measureIngestion } from './sections/report-ingestion.js';
 import { dashboardSettled, openDashboardMerchants } from './support/dashboard-fixture.js';
 import { captureMachine, type MachineInfo } from './support/machine.js';
@@ -30,6 +31,8 @@ const args = process.argv.slice(2);
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',').map(Number);
 const profile = args.includes('--profile');
 const quick = args.includes('--quick');
+/** Section 3 at this rate, without section 2 choosing it (for profiling the money path alone). */
+const moneyRate = Number(args.find((a) => a.startsWith('--money-rate='))?.slice('--money-rate='.length) ?? Number.NaN);
 const wanted = (n: number) => !only || only.includes(n);
 
 const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -124,11 +127,16 @@ async function main(): Promise<void> {
 
     reports.push(
       ...(await section([3], 'money path latency', async () => {
-        const rate = Number.isFinite(ingestionRps) ? chooseRate(ingestionRps) : 1000;
+        const rate = Number.isFinite(moneyRate) ? moneyRate : Number.isFinite(ingestionRps) ? chooseRate(ingestionRps) : 1000;
         const opening = performance.now();
         const orders = await prepareMoneyPathOrders(stack, shop, rate, plans.money);
         log(`opened ${orders.length} pending orders for ${rate} reports/s in ${((performance.now() - opening) / 1000).toFixed(1)} s`);
-        return measureMoneyPath(stack, shop, orders, rate, plans.money);
+        const reason = Number.isFinite(moneyRate)
+          ? 'set by --money-rate'
+          : rate < PREFERRED_RATE
+            ? '60% of the ingestion rate measured in section 2: what this machine sustains'
+            : '';
+        return measureMoneyPath(stack, shop, orders, rate, plans.money, reason);
       })),
     );
     await drainCallbacks(stack, shop, 'the money path', runNotes);
