@@ -12,6 +12,16 @@ export interface Statement {
 export type Rows = Array<Record<string, unknown>>;
 
 /**
+ * A statement another service adds to a round trip it does not own, with the check of its
+ * rows (which throws to refuse the whole transaction), run before the owner looks at its
+ * own results: e.g. a request's replay claim sent with the report it carries.
+ */
+export interface CheckedStatement {
+  statement: Statement;
+  verify(rows: Rows): void;
+}
+
+/**
  * Runs statements that do not depend on each other's results, in order, and returns each
  * one's rows. On PostgreSQL they go in ONE round trip: MikroORM inlines parameters (with its
  * escaping), so the text is sent by the simple-query protocol, which takes several

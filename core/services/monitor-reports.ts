@@ -35,10 +35,10 @@ export class MonitorReportService {
 
   /** `/api/report/{pid}/pc`. */
   async reportPayment(em: EntityManager, input: Omit<PaymentReportInput, 'source'>, guard: ReplayGuard): Promise<ReportOutcome> {
-    const outcome = await em.transactional(async (tx) => {
-      await this.replays.claim(tx, guard, input.now);
-      return this.matching.report(tx, { ...input, source: PaymentReportSource.Pc });
-    });
+    // The replay claim goes in the report's first round trip (ReportMatchingService.report).
+    const outcome = await em.transactional(async (tx) =>
+      this.matching.report(tx, { ...input, source: PaymentReportSource.Pc }, [this.replays.claimStatement(tx, guard, input.now)]),
+    );
     if (outcome.order) this.outboxCommitted();
     return outcome;
   }
@@ -68,15 +68,13 @@ export class MonitorReportService {
 
   /** `/api/report/third-account`: pays the orders of the merchant the account is registered under. */
   async thirdPartyReport(em: EntityManager, account: ThirdPartyAccount, input: ThirdPartyReportInput, guard: ReplayGuard): Promise<ReportOutcome> {
-    const outcome = await em.transactional(async (tx) => {
-      await this.replays.claim(tx, guard, input.now);
-      return this.matching.report(tx, {
-        ...input,
-        merchantId: account.merchant.id,
-        source: PaymentReportSource.ThirdAccount,
-        thirdPartyAccountId: account.id,
-      });
-    });
+    const outcome = await em.transactional(async (tx) =>
+      this.matching.report(
+        tx,
+        { ...input, merchantId: account.merchant.id, source: PaymentReportSource.ThirdAccount, thirdPartyAccountId: account.id },
+        [this.replays.claimStatement(tx, guard, input.now)],
+      ),
+    );
     if (outcome.order) this.outboxCommitted();
     return outcome;
   }

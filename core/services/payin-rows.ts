@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/knex';
 import { databaseKindOfEm } from '../db/kind.js';
-import { dateParam, placeholders, readDate, type Statement } from '../db/raw-sql.js';
+import { dateParam, placeholders, readDate, runInOneTrip, type Rows, type Statement } from '../db/raw-sql.js';
 import { CredentialKind, PayInStatus } from '../entities/index.js';
 
 /**
@@ -51,47 +51,71 @@ function lockedPayIn(em: EntityManager, row: Record<string, unknown>): LockedPay
   };
 }
 
-/** Locks and returns the pay-ins `where` selects (over `payin_order o`), oldest first. */
-async function lockPayIns(em: EntityManager, where: string, params: unknown[]): Promise<LockedPayIn[]> {
-  const rows = await em.execute<Array<Record<string, unknown>>>(
-    `select ${LOCKED_COLUMNS}
+/** The statement that locks the pay-ins `where` selects (over `payin_order o`), oldest first. */
+function lockPayInsStatement(em: EntityManager, where: string, params: unknown[]): Statement {
+  return {
+    sql: `select ${LOCKED_COLUMNS}
      from payin_order o
      join merchant m on m.id = o.merchant_id
      left join credential c on c.merchant_id = o.merchant_id and c.kind = ?
      where ${where}
      order by o.created_at, o.id${databaseKindOfEm(em) === 'postgresql' ? ' for update of o' : ''}`,
-    [CredentialKind.AppKey, ...params],
-  );
+    params: [CredentialKind.AppKey, ...params],
+    returnsRows: true,
+  };
+}
+
+/** The pay-ins a lock statement of this module returned. */
+export function lockedPayIns(em: EntityManager, rows: Rows): LockedPayIn[] {
   return rows.map((row) => lockedPayIn(em, row));
+}
+
+/** Locks the pay-in with this public id (optionally only if it is this merchant's). */
+export function payInByPublicIdStatement(em: EntityManager, publicId: string, merchantId?: number): Statement {
+  return lockPayInsStatement(em, merchantId === undefined ? 'o.public_id = ?' : 'o.public_id = ? and o.merchant_id = ?', [
+    publicId,
+    ...(merchantId === undefined ? [] : [merchantId]),
+  ]);
 }
 
 /** The pay-in with this public id (optionally only if it is this merchant's), locked. */
 export async function lockPayInByPublicId(em: EntityManager, publicId: string, merchantId?: number): Promise<LockedPayIn | null> {
-  const [row] = await lockPayIns(em, merchantId === undefined ? 'o.public_id = ?' : 'o.public_id = ? and o.merchant_id = ?', [
-    publicId,
-    ...(merchantId === undefined ? [] : [merchantId]),
-  ]);
-  return row ?? null;
+  const [rows] = await runInOneTrip(em, [payInByPublicIdStatement(em, publicId, merchantId)]);
+  return lockedPayIns(em, rows!)[0] ?? null;
+}
+
+/** Which pay-ins may still be paid by a payment of `payableAmount`, in accounts given by id or by a subquery. */
+export interface PayableQuery {
+  merchantId: number;
+  payableAmount: number;
+  /** Account ids, or a `select id from collection_account …` subquery and its parameters. */
+  accounts: number[] | { sql: string; params: unknown[] };
+  since: Date;
+  includeExpired: boolean;
 }
 
 /**
- * The merchant's pay-ins of exactly `payableAmount` in one of `collectionAccountIds` that
- * may still be paid (pending, or also expired when `since` reaches back into the grace),
- * locked. On PostgreSQL a row another transaction is paying is waited for and then, being
- * paid, no longer selected.
+ * Locks the merchant's pay-ins of exactly `payableAmount` in those accounts that may still be
+ * paid (pending, or also expired when `since` reaches back into the grace). On PostgreSQL a
+ * row another transaction is paying is waited for and then, being paid, no longer selected.
  */
-export async function lockPayableInAccounts(
-  em: EntityManager,
-  query: { merchantId: number; payableAmount: number; collectionAccountIds: number[]; since: Date; includeExpired: boolean },
-): Promise<LockedPayIn[]> {
-  if (query.collectionAccountIds.length === 0) return [];
+export function payableInAccountsStatement(em: EntityManager, query: PayableQuery): Statement {
   const statuses = query.includeExpired ? [PayInStatus.Pending, PayInStatus.Expired] : [PayInStatus.Pending];
-  return lockPayIns(
+  const accounts = Array.isArray(query.accounts)
+    ? { sql: query.accounts.length > 0 ? placeholders(query.accounts) : 'null', params: query.accounts }
+    : query.accounts;
+  return lockPayInsStatement(
     em,
-    `o.merchant_id = ? and o.payable_amount = ? and o.collection_account_id in (${placeholders(query.collectionAccountIds)})
+    `o.merchant_id = ? and o.payable_amount = ? and o.collection_account_id in (${accounts.sql})
      and o.status in (${placeholders(statuses)}) and o.expires_at > ?`,
-    [query.merchantId, query.payableAmount, ...query.collectionAccountIds, ...statuses, dateParam(em, query.since)],
+    [query.merchantId, query.payableAmount, ...accounts.params, ...statuses, dateParam(em, query.since)],
   );
+}
+
+/** `payableInAccountsStatement`, run: the payable pay-ins, locked. */
+export async function lockPayableInAccounts(em: EntityManager, query: PayableQuery): Promise<LockedPayIn[]> {
+  const [rows] = await runInOneTrip(em, [payableInAccountsStatement(em, query)]);
+  return lockedPayIns(em, rows!);
 }
 
 /** What paying a pay-in writes on its row. */

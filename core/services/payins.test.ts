@@ -175,7 +175,7 @@ describe(`pay-ins on ${onPostgres ? 'PostgreSQL' : 'SQLite'}`, () => {
 
       // The matcher finds exactly the order expecting 49.99 on account 7; paying it frees the pair.
       const [match] = await core.em().transactional((tx) =>
-        lockPayableInAccounts(tx, { merchantId: shop.id, payableAmount: 4_999, collectionAccountIds: [7], since: new Date(), includeExpired: false }),
+        lockPayableInAccounts(tx, { merchantId: shop.id, payableAmount: 4_999, accounts: [7], since: new Date(), includeExpired: false }),
       );
       expect(match!.payableAmount).toBe(4_999);
       await core.payins.settle(core.em(), match!.publicId, { amountReceived: 4_999, upstreamTradeNo: 'r1', source: 'report:1', allowExpiredWithinGrace: true });

@@ -7,10 +7,11 @@ import { audit, type Actor } from './audit.js';
 import { isMonitorPayType, MONITOR_PAY_TYPES } from './collection-accounts.js';
 import { CoreError, isCoreError } from './errors.js';
 import { checkPositiveFen, checkText } from './order-input.js';
-import { lockPayableInAccounts, lockPayInByPublicId, type LockedPayIn } from './payin-rows.js';
+import { lockedPayIns, lockPayInByPublicId, payableInAccountsStatement, payInByPublicIdStatement, type LockedPayIn } from './payin-rows.js';
 import type { PayInService, SettleResult } from './payins.js';
-import { inTransaction, runInOneTrip, type Rows } from '../db/raw-sql.js';
+import { inTransaction, runInOneTrip, type CheckedStatement, type Rows, type Statement } from '../db/raw-sql.js';
 import {
+  accountIdsSubquery,
   accountsStatement,
   insertReportStatement,
   reportedAccounts,
@@ -96,14 +97,22 @@ export class ReportMatchingService {
    * Hand-written SQL throughout (payin-rows.ts): this is the money path, and each ORM round
    * trip here cost more CPU than the statement itself (bench/FINDINGS.md).
    */
-  async report(em: EntityManager, input: PaymentReportInput): Promise<ReportOutcome> {
+  async report(em: EntityManager, input: PaymentReportInput, sentFirst: readonly CheckedStatement[] = []): Promise<ReportOutcome> {
     const now = input.now ?? new Date();
     this.check(input);
     const fingerprint = reportFingerprint(input.merchantId, input.source, input.identity);
     // Inside a caller's transaction (a monitor request) no savepoint: a refusal rolls it all back.
     return inTransaction(em, async (tx) => {
-      // One round trip: the accounts it may concern, and the report stored (or found a duplicate).
-      const [accountRows, inserted] = await runInOneTrip(tx, [accountsStatement(input), insertReportStatement(tx, input, fingerprint, now)]);
+      // One round trip: the caller's statements (its replay claim), the accounts the report
+      // may concern, the report stored (or found a duplicate), and its candidate orders locked.
+      const results = await runInOneTrip(tx, [
+        ...sentFirst.map((c) => c.statement),
+        accountsStatement(input),
+        insertReportStatement(tx, input, fingerprint, now),
+        this.candidatesStatement(tx, input, now),
+      ]);
+      sentFirst.forEach((c, i) => c.verify(results[i]!));
+      const [accountRows, inserted, candidateRows] = results.slice(sentFirst.length);
       const accounts = this.accountsFor(input, reportedAccounts(accountRows!));
       if (!inserted![0]) throw new CoreError('duplicate', 'this payment was already reported');
       const report: StoredReport = {
@@ -112,7 +121,7 @@ export class ReportMatchingService {
         upstreamOrderId: input.upstreamOrderId ?? null,
         collectionAccountId: input.collectionAccountId ?? (accounts.length === 1 ? accounts[0]!.id : null),
       };
-      const choice = await this.chooseOrder(tx, input, accounts, now);
+      const choice = this.chooseOrder(input, accounts, lockedPayIns(tx, candidateRows!), now);
       if ('reason' in choice) return this.unmatched(tx, report, choice.reason);
       return this.pay(tx, report, choice.order, now, PaymentReportStatus.Matched);
     });
@@ -174,11 +183,29 @@ export class ReportMatchingService {
     return byTail.length > 0 ? byTail : found;
   }
 
-  /** The one order the payment is for, locked (payin-rows.ts), or why there is none. */
-  private async chooseOrder(em: EntityManager, input: PaymentReportInput, accounts: ReportedAccount[], now: Date): Promise<OrderChoice> {
+  /**
+   * Locks the orders the report may be for, in the same trip as the accounts query, so
+   * before the accounts are narrowed (by name or card tail): the order it names, or the
+   * payable orders of its amount in every account the query finds. A same-amount order in
+   * an account the narrowing then drops is locked until the commit and left as it was.
+   */
+  private candidatesStatement(em: EntityManager, input: PaymentReportInput, now: Date): Statement {
+    if (input.orderRef) return payInByPublicIdStatement(em, input.orderRef, input.merchantId);
+    const graceMs = this.config.REPORT_EXPIRED_GRACE_SECONDS * 1000;
+    return payableInAccountsStatement(em, {
+      merchantId: input.merchantId,
+      payableAmount: input.amount,
+      accounts: accountIdsSubquery(input),
+      since: new Date(now.getTime() - graceMs),
+      includeExpired: graceMs > 0,
+    });
+  }
+
+  /** The one order the payment is for, among the locked candidates, or why there is none. */
+  private chooseOrder(input: PaymentReportInput, accounts: ReportedAccount[], candidates: LockedPayIn[], now: Date): OrderChoice {
     const accountIds = accounts.map((a) => a.id);
     if (input.orderRef) {
-      const order = await lockPayInByPublicId(em, input.orderRef, input.merchantId);
+      const [order] = candidates;
       if (!order) return { reason: 'unknown_order' };
       if (order.collectionAccountId == null) return { reason: 'not_a_collection_order' };
       if (!accountIds.includes(order.collectionAccountId)) return { reason: 'account_mismatch' };
@@ -186,14 +213,7 @@ export class ReportMatchingService {
       return { order };
     }
     if (accountIds.length === 0) return { reason: 'no_account' };
-    const graceMs = this.config.REPORT_EXPIRED_GRACE_SECONDS * 1000;
-    const payable = await lockPayableInAccounts(em, {
-      merchantId: input.merchantId,
-      payableAmount: input.amount,
-      collectionAccountIds: accountIds,
-      since: new Date(now.getTime() - graceMs),
-      includeExpired: graceMs > 0,
-    });
+    const payable = candidates.filter((o) => o.collectionAccountId !== null && accountIds.includes(o.collectionAccountId));
     // An order still open is the better explanation than one that expired during the grace.
     const open = payable.filter((o) => o.expiresAt.getTime() > now.getTime());
     const pick = open.length > 0 ? open : payable;

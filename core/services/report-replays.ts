@@ -1,4 +1,4 @@
-import { dateParam } from '../db/raw-sql.js';
+import { dateParam, runInOneTrip, type CheckedStatement } from '../db/raw-sql.js';
 import type { EntityManager } from '@mikro-orm/knex';
 import type { Config } from '../config.js';
 import { ReportReplay } from '../entities/index.js';
@@ -36,14 +36,30 @@ export class ReportReplayService {
 
   /** Claims the signature inside the caller's transaction; throws `duplicate` for a replay. */
   async claim(em: EntityManager, guard: ReplayGuard, now = new Date()): Promise<void> {
+    const claim = this.claimStatement(em, guard, now);
+    const [rows] = await runInOneTrip(em, [claim.statement]);
+    claim.verify(rows!);
+  }
+
+  /**
+   * `claim` as a statement for a round trip of the request's own work (the freshness check
+   * is made now): its check refuses a replay before the work's results are looked at, and
+   * the transaction's rollback takes back whatever else the trip wrote.
+   */
+  claimStatement(em: EntityManager, guard: ReplayGuard, now = new Date()): CheckedStatement {
     this.checkFresh(guard, now);
-    // `on conflict do nothing` instead of catching the violation: on PostgreSQL a failed
-    // insert would abort the whole transaction of the request.
-    const rows = await em.execute<Array<{ id: number }>>(
-      `insert into report_replay (caller, signature, created_at) values (?, ?, ?) on conflict do nothing returning id`,
-      [guard.caller, guard.signature, dateParam(em, now)],
-    );
-    if (rows.length === 0) throw new CoreError('duplicate', 'this signed request was already received', { reason: 'replay' });
+    return {
+      // `on conflict do nothing` instead of catching the violation: on PostgreSQL a failed
+      // insert would abort the whole transaction of the request.
+      statement: {
+        sql: 'insert into report_replay (caller, signature, created_at) values (?, ?, ?) on conflict do nothing returning id',
+        params: [guard.caller, guard.signature, dateParam(em, now)],
+        returnsRows: true,
+      },
+      verify: (rows) => {
+        if (rows.length === 0) throw new CoreError('duplicate', 'this signed request was already received', { reason: 'replay' });
+      },
+    };
   }
 
   /**

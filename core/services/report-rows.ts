@@ -18,13 +18,26 @@ export interface ReportedAccount {
   accountName: string | null;
 }
 
-/** The accounts the report names (explicit id) or may concern (pay type, channel code), by id. */
+/** Which of `collection_account` the report names (explicit id) or may concern (pay type, channel code). */
+function accountsWhere(input: PaymentReportInput): { sql: string; params: unknown[] } {
+  return input.collectionAccountId != null
+    ? { sql: 'id = ? and merchant_id = ?', params: [input.collectionAccountId, input.merchantId] }
+    : {
+        sql: `merchant_id = ? and pay_type = ?${input.channelCode ? ' and channel_code = ?' : ''}`,
+        params: [input.merchantId, input.payType, ...(input.channelCode ? [input.channelCode] : [])],
+      };
+}
+
+/** The accounts the report names or may concern, by id. */
 export function accountsStatement(input: PaymentReportInput): Statement {
-  const [where, params] =
-    input.collectionAccountId != null
-      ? ['id = ? and merchant_id = ?', [input.collectionAccountId, input.merchantId]]
-      : [`merchant_id = ? and pay_type = ?${input.channelCode ? ' and channel_code = ?' : ''}`, [input.merchantId, input.payType, ...(input.channelCode ? [input.channelCode] : [])]];
-  return { sql: `select id, pay_type, account_name from collection_account where ${where} order by id`, params, returnsRows: true };
+  const where = accountsWhere(input);
+  return { sql: `select id, pay_type, account_name from collection_account where ${where.sql} order by id`, params: where.params, returnsRows: true };
+}
+
+/** The ids of those accounts as a subquery (for a statement sent in the same trip as accountsStatement). */
+export function accountIdsSubquery(input: PaymentReportInput): { sql: string; params: unknown[] } {
+  const where = accountsWhere(input);
+  return { sql: `select id from collection_account where ${where.sql}`, params: where.params };
 }
 
 export function reportedAccounts(rows: Array<Record<string, unknown>>): ReportedAccount[] {
