@@ -1,15 +1,17 @@
 import { Queue } from 'bullmq';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CallbackStatus, OutboxMessage } from '../core/entities/index.js';
 import { oweWork } from '../core/outbox/outbox.js';
 import { oweCallback } from '../core/services/callbacks.js';
 import { startCallbackReceiver, type CallbackReceiver, type ReceiverScript } from '../test/support/callback-receiver.js';
 import { setupTestCore } from '../test/support/core.js';
-import { waitFor } from '../test/support/processes.js';
+import { PrivateRedis } from '../test/support/private-redis.js';
+import { freePort, waitFor } from '../test/support/processes.js';
 import { startQueuePipeline } from '../test/support/queue-pipeline.js';
 import { silentLog } from '../test/support/redis.js';
 import { callbackDeliveryWorker } from './callback-delivery.js';
 import { OutboxRelay } from './outbox-relay.js';
+import { producerConnection } from './redis.js';
 
 // Room for two first attempts at once, so a test can fill it.
 const core = await setupTestCore({
@@ -22,6 +24,11 @@ const core = await setupTestCore({
 const pipeline = startQueuePipeline(core, 'first-attempts', [callbackDeliveryWorker]);
 const callbacksQueue = new Queue('callbacks', { connection: pipeline.producer, prefix: pipeline.prefix });
 const smsQueue = new Queue('sms', { connection: pipeline.producer, prefix: pipeline.prefix });
+
+beforeAll(async () => {
+  // Tests inspect the queues (and one sweeps): they start once the relay's connection is up.
+  await waitFor(async () => pipeline.producer.status === 'ready', 5000, 10);
+});
 
 afterAll(async () => {
   await callbacksQueue.close();
@@ -83,6 +90,22 @@ describe('callback first attempts made by the outbox relay', () => {
     expect((await core.em().findOneOrFail(OutboxMessage, { id: id! })).completedAt).toBeInstanceOf(Date);
   });
 
+  it('keeps the retry schedule when a sweep added the job while the first attempt ran', async () => {
+    const r = await receiver((_req, i) => (i === 0 ? 'hang' : { status: 200, body: 'success' }));
+    const [id] = await owe([`${r.url}/swept`]);
+    await r.waitForRequests(1, 3000);
+    // The row is claimed and relayed but has no job: the sweep adds one, delayed to the claim's end (30 s).
+    expect(await pipeline.relay.sweepOnce()).toBe(1);
+    expect(await callbacksQueue.getJobState(id!)).toBe('delayed');
+    // The first attempt times out (400 ms); the retry is due ~15 ms later, not at the claim's end.
+    await settled(id!);
+    const attempts = await core.callbacks.listAttempts(core.em(), id!);
+    expect(attempts.map((a) => [a.number, a.success])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
+  });
+
   it('attempts no more at once than CALLBACK_FIRST_ATTEMPTS; the rest wait in the outbox while other topics flow', async () => {
     // The first attempts of all four hang until they time out; the retries are acknowledged.
     const r = await receiver((_req, i) => (i < 4 ? 'hang' : { status: 200, body: 'success' }));
@@ -129,4 +152,23 @@ describe('callback first attempts made by the outbox relay', () => {
       await second.stop();
     }
   });
+  it('goes on making first attempts while Redis is unreachable', async () => {
+    const r = await receiver(() => ({ status: 200, body: 'success' }));
+    const down = new PrivateRedis(await freePort()); // never started
+    const producer = producerConnection(down.url);
+    producer.on('error', () => undefined);
+    const relay = new OutboxRelay(core, producer, silentLog, { pollMs: 50, prefix: pipeline.prefix, firstAttempts: { limit: 2 } });
+    try {
+      // Last in the file: the pipeline's relay stops for good, so only the one without Redis takes this row.
+      await pipeline.relay.stop();
+      const [id] = await owe([`${r.url}/no-redis`]);
+      expect(await relay.relayOnce()).toBe(1);
+      await settled(id!);
+      expect(await core.callbacks.byId(core.em(), id!)).toMatchObject({ status: CallbackStatus.Delivered, attemptCount: 1 });
+    } finally {
+      await relay.stop();
+      producer.disconnect();
+    }
+  });
+
 });

@@ -82,9 +82,7 @@ export class OutboxRelay {
     this.firstAttempts = options.firstAttempts
       ? new FirstAttempts(core, log, options.firstAttempts.limit, {
           nudge: () => this.nudge(),
-          // While Redis is down an add would wait for it; the row is released instead.
-          addRetryJob: async (deliveryId, at) =>
-            this.redisReady() && this.enqueue('callbacks', [{ id: deliveryId, topic: 'callbacks', payload: { deliveryId }, runAt: at }]),
+          addRetryJob: (deliveryId, at) => this.addRetryJob(deliveryId, at),
         })
       : null;
   }
@@ -130,23 +128,30 @@ export class OutboxRelay {
    * rows left for the next.
    */
   async relayOnce(): Promise<number> {
-    if (!this.redisReady()) return 0;
+    // First attempts need only the database: while Redis is unreachable they go on, and the
+    // rest waits for it (an add would otherwise be held until Redis answers).
+    const redisUp = this.redisReady();
+    const room = this.firstAttempts?.room() ?? 0;
+    if (!redisUp && room === 0) return 0;
     const em = this.core.em();
     const now = new Date();
-    const room = this.firstAttempts?.room() ?? 0;
     // Hand-written, without entities, in one round trip: a pass follows every commit that
     // owed work. The select runs after the claim, so it never sees a row just claimed.
     const results = await runInOneTrip(em, [
       ...(room > 0 ? [this.claimStatement(em, now, room)] : []),
-      {
-        sql: `select id, topic, payload, run_at from outbox_message where relayed_at is null${this.firstAttempts ? ` and not (${DUE_CALLBACK})` : ''} order by created_at, id limit ?`,
-        params: this.firstAttempts ? [dateParam(em, now), BATCH] : [BATCH],
-        returnsRows: true,
-      },
+      ...(redisUp
+        ? [
+            {
+              sql: `select id, topic, payload, run_at from outbox_message where relayed_at is null${this.firstAttempts ? ` and not (${DUE_CALLBACK})` : ''} order by created_at, id limit ?`,
+              params: this.firstAttempts ? [dateParam(em, now), BATCH] : [BATCH],
+              returnsRows: true,
+            },
+          ]
+        : []),
     ]);
     const claimed = room > 0 ? results[0]! : [];
     if (claimed.length > 0) this.firstAttempts!.start(claimed.map((r) => claimedDelivery(em, r)));
-    const rows = results.at(-1)!.map(
+    const rows = (redisUp ? results.at(-1)! : []).map(
       (r): RelayRow => ({
         id: String(r.id),
         topic: String(r.topic),
@@ -163,6 +168,25 @@ export class OutboxRelay {
       await em.execute(`update outbox_message set relayed_at = ? where relayed_at is null and id in (${placeholders(added)})`, [dateParam(em, new Date()), ...added], 'run');
     }
     return claimed.length + added.length;
+  }
+
+  /**
+   * The job that makes a delivery's retries, delayed to `at`. A sweep may already have added
+   * it while the first attempt ran (the row was claimed, relayed and without a job), delayed
+   * to the claim's end: then the add is a no-op and that job is brought forward to `at`.
+   * False while Redis is unreachable (an add would wait for it): the row is released instead.
+   */
+  private async addRetryJob(deliveryId: string, at: Date): Promise<boolean> {
+    if (!this.redisReady()) return false;
+    if (!(await this.enqueue('callbacks', [{ id: deliveryId, topic: 'callbacks', payload: { deliveryId }, runAt: at }]))) return false;
+    try {
+      const job = await this.queue('callbacks').getJob(deliveryId);
+      if (job && job.timestamp + (job.delay ?? 0) > at.getTime() && (await job.isDelayed())) await job.changeDelay(Math.max(0, at.getTime() - Date.now()));
+    } catch (err) {
+      // Not fatal: the job still runs, at the end of the claim at the latest.
+      this.log.warn({ deliveryId, err: (err as Error).message }, 'outbox: could not bring a retry job forward');
+    }
+    return true;
   }
 
   /**
