@@ -1,9 +1,9 @@
 import { Queue } from 'bullmq';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CallbackAttempt, CallbackDelivery, CallbackStatus, OutboxMessage } from '../core/entities/index.js';
 import type { CallbackProfileName } from '../core/services/callback-profiles.js';
 import { oweCallback } from '../core/services/callbacks.js';
-import { startCallbackReceiver, type CallbackReceiver, type ReceiverScript } from '../test/support/callback-receiver.js';
+import { receiversClosedAfterEach } from '../test/support/callback-receiver.js';
 import { setupTestCore } from '../test/support/core.js';
 import { waitFor } from '../test/support/processes.js';
 
@@ -25,16 +25,7 @@ afterAll(async () => {
   await pipeline.close();
 });
 
-const receivers: CallbackReceiver[] = [];
-afterEach(async () => {
-  await Promise.all(receivers.splice(0).map((r) => r.close()));
-});
-
-async function receiver(script: ReceiverScript): Promise<CallbackReceiver> {
-  const r = await startCallbackReceiver(script);
-  receivers.push(r);
-  return r;
-}
+const receiver = receiversClosedAfterEach();
 
 /** Owes a callback the way a dialect does: in a transaction, then nudges the relay. */
 async function owe(profile: CallbackProfileName, url: string, body: string): Promise<string> {

@@ -1,9 +1,9 @@
 import { Queue } from 'bullmq';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallbackStatus, OutboxMessage } from '../core/entities/index.js';
 import { oweWork } from '../core/outbox/outbox.js';
 import { oweCallback } from '../core/services/callbacks.js';
-import { startCallbackReceiver, type CallbackReceiver, type ReceiverScript } from '../test/support/callback-receiver.js';
+import { receiversClosedAfterEach } from '../test/support/callback-receiver.js';
 import { setupTestCore } from '../test/support/core.js';
 import { PrivateRedis } from '../test/support/private-redis.js';
 import { freePort, waitFor } from '../test/support/processes.js';
@@ -36,16 +36,7 @@ afterAll(async () => {
   await pipeline.close();
 });
 
-const receivers: CallbackReceiver[] = [];
-afterEach(async () => {
-  await Promise.all(receivers.splice(0).map((r) => r.close()));
-});
-
-async function receiver(script: ReceiverScript): Promise<CallbackReceiver> {
-  const r = await startCallbackReceiver(script);
-  receivers.push(r);
-  return r;
-}
+const receiver = receiversClosedAfterEach();
 
 async function owe(urls: string[]): Promise<string[]> {
   const ids = await core.em().transactional(async (tx) => {

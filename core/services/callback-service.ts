@@ -194,16 +194,7 @@ export class CallbackService {
         await tx.execute(
           `insert into callback_attempt (delivery_id, number, started_at, http_status, latency_ms, reply_snippet, error, success)
            values ${winners.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-          winners.flatMap(({ input: { deliveryId, number, outcome }, success }) => [
-            deliveryId,
-            number,
-            dateParam(tx, outcome.startedAt),
-            outcome.httpStatus,
-            outcome.latencyMs,
-            outcome.httpStatus === null ? null : storable(outcome.reply, REPLY_SNIPPET_CHARS),
-            outcome.error === null ? null : storable(outcome.error, ERROR_CHARS),
-            success,
-          ]),
+          winners.flatMap(({ input: { deliveryId, number, outcome }, success }) => [deliveryId, number, ...attemptColumns(tx, outcome), success]),
           'run',
         );
         const finished = winners.filter((w) => w.status !== CallbackStatus.Pending).map((w) => w.input.deliveryId);
@@ -288,11 +279,7 @@ async function recordInOneStatement(em: EntityManager, judged: JudgedAttempt[], 
         status,
         nextAttemptAt && dateParam(em, nextAttemptAt),
         status === CallbackStatus.Delivered ? dateParam(em, now) : null,
-        dateParam(em, outcome.startedAt),
-        outcome.httpStatus,
-        outcome.latencyMs,
-        outcome.httpStatus === null ? null : storable(outcome.reply, REPLY_SNIPPET_CHARS),
-        outcome.error === null ? null : storable(outcome.error, ERROR_CHARS),
+        ...attemptColumns(em, outcome),
         success,
       ]),
       CallbackStatus.Pending,
@@ -319,6 +306,17 @@ function groupBy<K>(indexes: Iterable<number>, keyOf: (i: number) => K): number[
     else groups.set(k, [i]);
   }
   return [...groups.values()];
+}
+
+/** An attempt's started_at, http_status, latency_ms, reply_snippet and error, as stored. */
+function attemptColumns(em: EntityManager, outcome: AttemptOutcome): unknown[] {
+  return [
+    dateParam(em, outcome.startedAt),
+    outcome.httpStatus,
+    outcome.latencyMs,
+    outcome.httpStatus === null ? null : storable(outcome.reply, REPLY_SNIPPET_CHARS),
+    outcome.error === null ? null : storable(outcome.error, ERROR_CHARS),
+  ];
 }
 
 /** Text safe for a bounded text column on both databases (PostgreSQL refuses NUL). */

@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { once } from 'node:events';
+import { afterEach } from 'vitest';
 
 /** One callback as a merchant's server saw it. */
 export interface ReceivedCallback {
@@ -60,5 +61,21 @@ export async function startCallbackReceiver(script: ReceiverScript): Promise<Cal
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     },
+  };
+}
+
+/**
+ * For a test file: `receiver(script)` starts a receiver that is closed after the test that
+ * started it.
+ */
+export function receiversClosedAfterEach(): (script: ReceiverScript) => Promise<CallbackReceiver> {
+  const open: CallbackReceiver[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((r) => r.close()));
+  });
+  return async (script) => {
+    const r = await startCallbackReceiver(script);
+    open.push(r);
+    return r;
   };
 }
