@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/support/profile-summary.ts <file.cpuprofile> [--top=30] [--from=s] [--to=s]`: where a V8 CPU profile
+ * `npx tsx bench/support/profile-summary.ts <file.cpuprofile> [--top=30] [--from=s] [--to=s] [--callers-of=fn]`: where a V8 CPU profile
  * (`node --cpu-prof`, as `npm run bench -- --profile` records) spent its time — self time by
  * function and by package, and how much was idle. A text companion to a flame graph.
  */
@@ -74,14 +74,48 @@ export function summariseProfile(profile: CpuProfile, top = 30, fromS = 0, toS =
   ].join('\n');
 }
 
+/**
+ * Where the samples of one function came from: its most common chains of callers (`depth`
+ * frames up, nearest first), between `fromS` and `toS` — e.g. which socket a `writeBuffer`
+ * was writing to (bench/FINDINGS.md).
+ */
+export function callersOf(profile: CpuProfile, functionName: string, depth = 8, fromS = 0, toS = Infinity, top = 10): string {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parentOf = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parentOf.set(c, n.id);
+  const chains = new Map<string, number>();
+  let total = 0;
+  let t = 0;
+  profile.samples.forEach((id, i) => {
+    t += profile.timeDeltas[i] ?? 0;
+    if (t < fromS * 1e6 || t > toS * 1e6 || byId.get(id)!.callFrame.functionName !== functionName) return;
+    total++;
+    const frames: string[] = [];
+    for (let at = parentOf.get(id); at !== undefined && frames.length < depth; at = parentOf.get(at)) {
+      const f = byId.get(at)!.callFrame;
+      frames.push(`${f.functionName || '(anonymous)'} ${f.url.replace(/^.*node_modules\//, '')}:${f.lineNumber + 1}`);
+    }
+    const chain = frames.join('\n      < ');
+    chains.set(chain, (chains.get(chain) ?? 0) + 1);
+  });
+  const ranked = [...chains.entries()].sort((a, b) => b[1] - a[1]).slice(0, top);
+  return [`${total} samples of ${functionName}, by caller chain:`, ...ranked.map(([chain, n]) => `${((100 * n) / total).toFixed(1).padStart(5)}%  ${chain}`)].join('\n');
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const file = process.argv[2];
   if (!file) {
-    console.error('usage: tsx bench/support/profile-summary.ts <file.cpuprofile> [--top=30] [--from=s] [--to=s]');
+    console.error('usage: tsx bench/support/profile-summary.ts <file.cpuprofile> [--top=30] [--from=s] [--to=s] [--callers-of=function]');
     process.exit(1);
   }
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const option = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
-  console.log(`busy per second: ${busyTimeline(profile)}\n`);
-  console.log(summariseProfile(profile, Number(option('top') ?? 30), Number(option('from') ?? 0), Number(option('to') ?? Infinity)));
+  const [from, to] = [Number(option('from') ?? 0), Number(option('to') ?? Infinity)];
+  const callersOfName = option('callers-of');
+  if (callersOfName) {
+    console.log(callersOf(profile, callersOfName, 8, from, to));
+  } else {
+    console.log(`busy per second: ${busyTimeline(profile)}\n`);
+    console.log(summariseProfile(profile, Number(option('top') ?? 30), from, to));
+  }
 }
