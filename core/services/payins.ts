@@ -10,12 +10,12 @@ import { owePayInCallback } from './doc004-callbacks.js';
 import { CoreError, isCoreError, isUniqueViolation } from './errors.js';
 import type { LedgerService } from './ledger.js';
 import { checkHttpUrl, checkMrn, checkPositiveFen, checkText } from './order-input.js';
-import type { Rows, Statement } from '../db/raw-sql.js';
+import type { Statement } from '../db/raw-sql.js';
 import type { LockedPayIn } from './payin-rows.js';
-import { PayInSettlement, type ReceivedPayment, type SettleResult } from './payin-settlement.js';
+import { PayInSettlement, type ReceivedPayment, type SettlementWrite, type SettleResult } from './payin-settlement.js';
 import type { PaymentChannels } from './payment-channels.js';
 
-export { payInFee, type ReceivedPayment, type SettleResult } from './payin-settlement.js';
+export { payInFee, type ReceivedPayment, type SettlementWrite, type SettleResult } from './payin-settlement.js';
 
 export interface CreatePayInInput {
   merchantId: number;
@@ -191,9 +191,13 @@ export class PayInService {
     return this.settlement.settle(em, orderPublicId, payment);
   }
 
-  /** `settle` for a pay-in the caller already locked in its transaction (see payin-rows.ts). */
-  settleLocked(tx: EntityManager, order: LockedPayIn, payment: ReceivedPayment, now: Date, alsoWrite: Statement[] = []): Promise<SettleResult & { written: Rows[] }> {
-    return this.settlement.settleLocked(tx, order, payment, now, alsoWrite);
+  /**
+   * `settle` for a pay-in the caller already locked in its transaction (see payin-rows.ts),
+   * answering the rows written instead of an entity of the order (the report path needs
+   * only its ids; see PayInSettlement.writeSettlement).
+   */
+  writeSettlement(tx: EntityManager, order: LockedPayIn, payment: ReceivedPayment, now: Date, alsoWrite: Statement[] = []): Promise<SettlementWrite> {
+    return this.settlement.writeSettlement(tx, order, payment, now, alsoWrite);
   }
 
   expireDue(em: EntityManager, now = new Date()): Promise<{ expired: number; claimsReleased: number }> {

@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/knex';
 import type { Config } from '../config.js';
-import { PaymentReport, type PaymentReportSource, PaymentReportStatus, type PayInOrder } from '../entities/index.js';
+import { PaymentReport, type PaymentReportSource, PaymentReportStatus } from '../entities/index.js';
 import type { Fen } from '../money/fen.js';
 import { audit, type Actor } from './audit.js';
 import { isMonitorPayType, MONITOR_PAY_TYPES } from './collection-accounts.js';
 import { CoreError, isCoreError } from './errors.js';
 import { checkPositiveFen, checkText } from './order-input.js';
 import { lockedPayIns, lockPayInByPublicId, payableInAccountsStatement, payInByPublicIdStatement, type LockedPayIn } from './payin-rows.js';
-import type { PayInService, SettleResult } from './payins.js';
-import { inTransaction, runInOneTrip, type CheckedStatement, type Rows, type Statement } from '../db/raw-sql.js';
+import type { PayInService, SettlementWrite } from './payins.js';
+import { inTransaction, runInOneTrip, type CheckedStatement, type Statement } from '../db/raw-sql.js';
 import {
   accountIdsSubquery,
   accountsStatement,
@@ -57,10 +57,17 @@ export type UnmatchedReason =
   | 'already_paid'
   | 'order_not_payable';
 
+/** Which pay-in a report paid. */
+export interface PaidOrderRef {
+  id: number;
+  publicId: string;
+  collectionAccountId: number | null;
+}
+
 export interface ReportOutcome {
   report: PaymentReport;
-  /** The order this report paid, when it paid one. */
-  order: PayInOrder | null;
+  /** The order this report paid, when it paid one (its ids: the caller loads it if it needs more). */
+  order: PaidOrderRef | null;
   reason: UnmatchedReason | null;
 }
 
@@ -230,9 +237,9 @@ export class ReportMatchingService {
       collectionAccountId: order.collectionAccountId,
       paid: { orderId: order.id, at: now },
     });
-    let settled: SettleResult & { written: Rows[] };
+    let settled: SettlementWrite;
     try {
-      settled = await this.payins.settleLocked(
+      settled = await this.payins.writeSettlement(
         em,
         order,
         {
@@ -250,7 +257,7 @@ export class ReportMatchingService {
       throw e;
     }
     if (settled.outcome === 'already_paid') return this.unmatched(em, report, 'already_paid');
-    return { report: reportFromRow(em, report.id, settled.written[0]![0]), order: settled.order, reason: null };
+    return { report: reportFromRow(em, report.id, settled.written[0]![0]), order: { id: order.id, publicId: order.publicId, collectionAccountId: order.collectionAccountId }, reason: null };
   }
 
   private async unmatched(em: EntityManager, report: StoredReport, reason: UnmatchedReason): Promise<ReportOutcome> {
