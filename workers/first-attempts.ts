@@ -14,9 +14,10 @@ export interface ClaimedDelivery {
  * First attempts of callbacks, made by the outbox relay's process as soon as it claims
  * their rows, without a BullMQ job: a callback that lands at once (nearly all of them)
  * costs no Redis work at all, and reaches the merchant one queue hop sooner (bench
- * sections 3 and 4). A delivery still owed after its first attempt is handed to BullMQ:
- * its outbox row is released with the next attempt time, and the relay adds the delayed
- * job that makes the retries (workers/callback-delivery.ts).
+ * sections 3 and 4). A delivery still owed after its first attempt is handed to BullMQ
+ * at once: the relay adds the delayed job that makes the retries
+ * (workers/callback-delivery.ts). While Redis is unreachable its outbox row is released
+ * with the next attempt time instead, and the relay claims it again when it falls due.
  *
  * The claim stamps the row relayed with `run_at` = claim time + CALLBACK_LOCK_MS. If this
  * process dies mid-attempt, the relay's sweep finds the row relayed, unfinished and
@@ -48,7 +49,7 @@ export class FirstAttempts {
   /**
    * How many more attempts may start now. Once the room has filled up, none until half of
    * it is free again: a backlog is then claimed in batches of at least half the limit,
-   * not one row per finished attempt (each claim is a relay pass, two statements).
+   * not one row per finished attempt (each claim is a relay pass and a round trip).
    */
   room(): number {
     if (this.refilling && this.inFlight > this.limit / 2) return 0;

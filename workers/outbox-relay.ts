@@ -17,6 +17,8 @@ const BATCH = 200;
 /** A callback whose (first) attempt is due: the relay attempts it itself when it can. */
 const DUE_CALLBACK = "topic = 'callbacks' and (run_at is null or run_at <= ?)";
 const SWEEP_PAGE = 500;
+/** How much later than asked a retry job may be due before it is brought forward (addRetryJob). */
+const RETRY_DUE_SLACK_MS = 1000;
 
 /**
  * A claimed row as the claim returned it: with its delivery read by the same statement
@@ -41,15 +43,16 @@ function byTopic(rows: RelayRow[]): Map<string, RelayRow[]> {
 }
 
 /**
- * Moves committed outbox rows into BullMQ. Each row becomes the job whose id is the row
- * id, then is stamped `relayedAt`. A failed `add` (Redis down) leaves the row for the
+ * Moves committed outbox rows on. A callback due now is claimed and attempted here
+ * (workers/first-attempts.ts, when `firstAttempts` is set); every other row becomes the
+ * BullMQ job whose id is the row id, then is stamped `relayedAt`. A failed `add` (Redis down) leaves the row for the
  * next tick. Rows relayed but never completed are checked against Redis on start, after
  * every reconnect and every `sweepEveryMs`: a job missing from Redis (lost, flushed) or
  * failed for good while its row is still owed is added again; a row not completed is
  * work still owed, so consumers complete rows they drop on purpose.
  * Several relays may run at once: job-id dedup makes a double add harmless.
- * While Redis is unreachable a pass does nothing (no throw, no wait): BullMQ would
- * otherwise hold a first `add` until Redis answers.
+ * While Redis is unreachable a pass only claims first attempts (no throw, no wait): BullMQ
+ * would otherwise hold a first `add` until Redis answers.
  */
 export class OutboxRelay {
   private readonly queues = new Map<QueueName, Queue>();
@@ -181,7 +184,11 @@ export class OutboxRelay {
     if (!(await this.enqueue('callbacks', [{ id: deliveryId, topic: 'callbacks', payload: { deliveryId }, runAt: at }]))) return false;
     try {
       const job = await this.queue('callbacks').getJob(deliveryId);
-      if (job && job.timestamp + (job.delay ?? 0) > at.getTime() && (await job.isDelayed())) await job.changeDelay(Math.max(0, at.getTime() - Date.now()));
+      // The job just added is due at `at` give or take the add's own clock reading; the
+      // sweep's is due at the claim's end, CALLBACK_LOCK_MS away.
+      if (job && job.timestamp + (job.delay ?? 0) > at.getTime() + RETRY_DUE_SLACK_MS && (await job.isDelayed())) {
+        await job.changeDelay(Math.max(0, at.getTime() - Date.now()));
+      }
     } catch (err) {
       // Not fatal: the job still runs, at the end of the claim at the latest.
       this.log.warn({ deliveryId, err: (err as Error).message }, 'outbox: could not bring a retry job forward');
