@@ -57,9 +57,16 @@ export class FirstAttempts {
     return Math.max(0, this.limit - this.inFlight);
   }
 
-  /** Starts the first attempt of each claimed delivery (at most `room()` of them). */
-  start(claimed: readonly ClaimedDelivery[]): void {
-    if (this.inFlight + claimed.length >= this.limit) this.refilling = true;
+  /**
+   * Starts the first attempt of each claimed delivery: the rows a claim of `asked` (at
+   * most `room()`) returned.
+   */
+  start(claimed: readonly ClaimedDelivery[], asked: number): void {
+    // A full claim may have left due callbacks in the outbox: the relay is asked for another
+    // pass once half the room is free, not left to its poll. Counting the attempts in flight
+    // instead missed the backlog whenever earlier attempts ended during the claim's trip —
+    // the burst of bench section 4 then waited a poll interval every second claim.
+    if (claimed.length >= asked || this.inFlight + claimed.length >= this.limit) this.refilling = true;
     for (const { id, delivery } of claimed) {
       this.inFlight++;
       const run = this.attempt(id, delivery).finally(() => {

@@ -153,7 +153,7 @@ export class OutboxRelay {
         : []),
     ]);
     const claimed = room > 0 ? results[0]! : [];
-    if (claimed.length > 0) this.firstAttempts!.start(claimed.map((r) => claimedDelivery(em, r)));
+    if (claimed.length > 0) this.firstAttempts!.start(claimed.map((r) => claimedDelivery(em, r)), room);
     const rows = (redisUp ? results.at(-1)! : []).map(
       (r): RelayRow => ({
         id: String(r.id),
