@@ -13,13 +13,15 @@ export interface BootOptions {
   /** Apply pending migrations (the all-in-one role and `migrate`); other roles refuse to run on an outdated schema. */
   migrate: boolean;
   log?: Logger;
+  /** A serving role: PostgreSQL's pool is opened whole at start and kept open (OrmOptions.keepPoolOpen). */
+  serving?: boolean;
 }
 
 /** Config → database → core: what every role and the CLI start with. */
 export async function bootCore(opts: BootOptions): Promise<Core> {
   const config: Config = loadConfig(opts.env);
   const secretKey = resolveSecretKey(config);
-  const orm = await openOrm({ databaseUrl: config.DATABASE_URL });
+  const orm = await openOrm({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, keepPoolOpen: opts.serving ?? false });
   try {
     const migrator = orm.getMigrator();
     if (opts.migrate) {

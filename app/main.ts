@@ -36,7 +36,7 @@ async function main(): Promise<number> {
 
   const redis = roleNeedsRedis(command) ? await resolveRedis(config.REDIS_URL) : { url: null, private: false, stop: async () => undefined };
   if (redis.private) log.warn({ url: redis.url }, 'no Redis on 127.0.0.1:6379: started a private redis-server under ./data/redis');
-  const core = await bootCore({ migrate: command === 'all', log });
+  const core = await bootCore({ migrate: command === 'all', log, serving: true });
   const running = await startRole(command, core, redis.url, log);
   log.info({ role: command, port: config.PORT, database: core.config.databaseKind }, 'paymesh started');
 

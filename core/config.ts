@@ -18,6 +18,7 @@ export const configSchema = z.object({
     .string()
     .regex(/^(postgres(ql)?:\/\/|sqlite:|file:)/, 'must start with postgres://, sqlite: or file:')
     .default('sqlite:./data/paymesh.db'),
+  DATABASE_POOL_SIZE: positiveInt.max(1000).default(10),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
   REDIS_PREFIX: z.string().min(1).default('paymesh'),
   SECRET_KEY: z
@@ -65,6 +66,7 @@ export const configDescriptions: Record<keyof RawConfig, string> = {
   PORT: 'HTTP port shared by REST adapters, `/graphql`, the cashier page and health checks',
   HOST: 'interface to listen on',
   DATABASE_URL: '`sqlite:./path.db` (embedded default) or `postgres://user@host:5432/db`',
+  DATABASE_POOL_SIZE: 'PostgreSQL connections per process; a serving role opens them all at start and keeps them open (SQLite: always one)',
   REDIS_URL: 'Redis for queues; unset: 127.0.0.1:6379, or a private `redis-server` under `./data/` when none answers',
   REDIS_PREFIX: 'key prefix of every BullMQ queue (lets several installations share one Redis)',
   SECRET_KEY: 'AES-256-GCM key (64 hex) encrypting secrets at rest; unset outside production: generated once into `./data/secret.key`',

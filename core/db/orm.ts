@@ -22,12 +22,20 @@ export interface OrmOptions {
   databaseUrl: string;
   /** Connection pool size on PostgreSQL; SQLite always uses one connection (one writer). */
   poolSize?: number;
+  /**
+   * PostgreSQL: open every connection of the pool now and never close one for being idle.
+   * A serving process wants this: a pool that shrinks in a quiet spell makes the next
+   * burst wait for new backends (fork, authentication, cold catalog caches), which took
+   * the first second of bench section 3 to 150–290 ms at p99. One-shot commands and tests
+   * open connections as they need them.
+   */
+  keepPoolOpen?: boolean;
   debug?: boolean;
   /** Overrides the generated migration's file (and class) name; used to squash into a fixed `initial`. */
   migrationFileName?: string;
 }
 
-export function ormOptions({ databaseUrl, poolSize = 10, debug = false, migrationFileName }: OrmOptions): Options {
+export function ormOptions({ databaseUrl, poolSize = 10, keepPoolOpen = false, debug = false, migrationFileName }: OrmOptions): Options {
   const kind = databaseKindOf(databaseUrl);
   const common = {
     entities: allEntities,
@@ -52,7 +60,7 @@ export function ormOptions({ databaseUrl, poolSize = 10, debug = false, migratio
     },
   };
   if (kind === 'postgresql') {
-    return { ...common, driver: PostgreSqlDriver, clientUrl: databaseUrl, pool: { min: 0, max: poolSize } };
+    return { ...common, driver: PostgreSqlDriver, clientUrl: databaseUrl, pool: { min: keepPoolOpen ? poolSize : 0, max: poolSize } };
   }
   const file = sqliteFileOf(databaseUrl);
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -71,8 +79,20 @@ export async function openOrm(opts: OrmOptions): Promise<MikroORM> {
     await conn.execute('pragma journal_mode = wal');
     await conn.execute('pragma busy_timeout = 5000');
     await conn.execute('pragma foreign_keys = on');
+  } else if (opts.keepPoolOpen) {
+    await openWholePool(orm, opts.poolSize ?? 10);
   }
   return orm;
+}
+
+/**
+ * Opens the pool's connections now: as many concurrent queries as the pool may hold, each
+ * outside a transaction, so each takes a connection of its own. With `min` equal to the
+ * pool's size none is closed later for being idle.
+ */
+async function openWholePool(orm: MikroORM, size: number): Promise<void> {
+  const conn = orm.em.getConnection();
+  await Promise.all(Array.from({ length: size }, () => conn.execute('select 1')));
 }
 
 /** Applies every pending checked-in migration; returns the names applied. */

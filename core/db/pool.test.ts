@@ -1,0 +1,81 @@
+import type { MikroORM } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { onPostgres, testDatabaseBase } from '../../test/support/core.js';
+import { openOrm } from './orm.js';
+import { createScratchDatabase, type ScratchDatabase } from './scratch-database.js';
+
+// The pool is PostgreSQL's alone (SQLite has one connection), so this file always runs
+// against the local PostgreSQL server, whichever database the rest of the run uses.
+const base = onPostgres ? testDatabaseBase() : 'postgres://postgres@127.0.0.1:5432/test';
+let scratch: ScratchDatabase;
+let observer: pg.Client;
+
+beforeAll(async () => {
+  scratch = await createScratchDatabase(base, 'pool');
+  observer = new pg.Client({ connectionString: base });
+  await observer.connect();
+});
+
+afterAll(async () => {
+  await observer.end();
+  await scratch.drop();
+});
+
+async function backends(): Promise<number> {
+  const name = new URL(scratch.url).pathname.slice(1);
+  const { rows } = await observer.query<{ n: string }>('select count(*) as n from pg_stat_activity where datname = $1', [name]);
+  return Number(rows[0]!.n);
+}
+
+/** Lets the pool's reaper treat a connection idle for 50 ms as idle too long (tarn checks every second). */
+function shortenIdleTimeout(orm: MikroORM): void {
+  const pool = (orm.em as EntityManager).getConnection().getKnex().client.pool as { idleTimeoutMillis: number };
+  pool.idleTimeoutMillis = 50;
+}
+
+describe('the PostgreSQL pool of a serving process', () => {
+  it('is opened whole at start and keeps every connection through a quiet spell', async () => {
+    const orm = await openOrm({ databaseUrl: scratch.url, poolSize: 4, keepPoolOpen: true });
+    try {
+      expect(await backends()).toBe(4);
+      shortenIdleTimeout(orm);
+      await new Promise((r) => setTimeout(r, 2200));
+      expect(await backends()).toBe(4);
+    } finally {
+      await orm.close(true);
+    }
+  });
+
+  it('replaces connections PostgreSQL closed (a restart, an admin) when they are next taken', async () => {
+    const orm = await openOrm({ databaseUrl: scratch.url, poolSize: 3, keepPoolOpen: true });
+    try {
+      const name = new URL(scratch.url).pathname.slice(1);
+      await observer.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [name]);
+      await new Promise((r) => setTimeout(r, 100));
+      const conn = orm.em.getConnection();
+      const answers = await Promise.all([1, 2, 3].map((n) => conn.execute(`select ${n} as n`)));
+      expect(answers.map((rows) => Number((rows as Array<{ n: number }>)[0]!.n))).toEqual([1, 2, 3]);
+      expect(await backends()).toBe(3);
+    } finally {
+      await orm.close(true);
+    }
+  });
+
+  it('otherwise opens connections on demand and closes idle ones', async () => {
+    const orm = await openOrm({ databaseUrl: scratch.url, poolSize: 4 });
+    try {
+      // At most the one MikroORM opened to check the server at init.
+      expect(await backends()).toBeLessThanOrEqual(1);
+      const conn = orm.em.getConnection();
+      await Promise.all([1, 2, 3].map(() => conn.execute('select pg_sleep(0.05)')));
+      expect(await backends()).toBe(3);
+      shortenIdleTimeout(orm);
+      await new Promise((r) => setTimeout(r, 2200));
+      expect(await backends()).toBe(0);
+    } finally {
+      await orm.close(true);
+    }
+  });
+});
