@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { MikroORM, type Options } from '@mikro-orm/core';
 import { LibSqlDriver } from '@mikro-orm/libsql';
 import { Migrator } from '@mikro-orm/migrations';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { PostgreSqlDriver, type EntityManager as SqlEntityManager } from '@mikro-orm/postgresql';
 import { allEntities } from '../entities/index.js';
 import { postgresqlMigrations } from './migrations/postgresql/index.js';
 import { sqliteMigrations } from './migrations/sqlite/index.js';
@@ -86,13 +86,17 @@ export async function openOrm(opts: OrmOptions): Promise<MikroORM> {
 }
 
 /**
- * Opens the pool's connections now: as many concurrent queries as the pool may hold, each
- * outside a transaction, so each takes a connection of its own. With `min` equal to the
- * pool's size none is closed later for being idle.
+ * Opens the pool's connections now: takes every one of them at once (so the pool must open
+ * each), then gives them back. With `min` equal to the pool's size none is closed later
+ * for being idle.
  */
 async function openWholePool(orm: MikroORM, size: number): Promise<void> {
-  const conn = orm.em.getConnection();
-  await Promise.all(Array.from({ length: size }, () => conn.execute('select 1')));
+  const client = (orm.em as SqlEntityManager).getConnection().getKnex().client as {
+    acquireConnection(): Promise<unknown>;
+    releaseConnection(connection: unknown): Promise<unknown>;
+  };
+  const taken = await Promise.all(Array.from({ length: size }, () => client.acquireConnection()));
+  await Promise.all(taken.map((connection) => client.releaseConnection(connection)));
 }
 
 /** Applies every pending checked-in migration; returns the names applied. */

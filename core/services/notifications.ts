@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/knex';
-import { Merchant, MonitorNotification, PaymentReportSource } from '../entities/index.js';
+import { Merchant, MonitorNotification, PaymentReport, PaymentReportSource } from '../entities/index.js';
 import { parsersFor, type ForwardedMessage, type NotificationParser, type RecognisedPayment } from '../ports/index.js';
 import { CoreError, isUniqueViolation } from './errors.js';
 import type { ReportMatchingService, ReportOutcome } from './report-matching.js';
@@ -105,7 +105,7 @@ export class NotificationService {
         fields: { notification: notification.id, parser: recognised.parser.id, ...payment },
         now,
       });
-      notification.paymentReport = report.report;
+      notification.paymentReport = tx.getReference(PaymentReport, report.report.id);
       await tx.flush();
       return { notification, parser: recognised.parser.id, payment, report };
     });

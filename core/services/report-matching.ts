@@ -15,9 +15,10 @@ import {
   accountsStatement,
   insertReportStatement,
   reportedAccounts,
-  reportFromRow,
   reportVerdictStatement,
+  verdictFromRow,
   type ReportedAccount,
+  type ReportVerdictRow,
 } from './report-rows.js';
 
 /** A payment a monitor saw arrive, as the face that received it hands it to core. */
@@ -65,7 +66,8 @@ export interface PaidOrderRef {
 }
 
 export interface ReportOutcome {
-  report: PaymentReport;
+  /** The report's verdict (read the report by id for the rest of it). */
+  report: ReportVerdictRow;
   /** The order this report paid, when it paid one (its ids: the caller loads it if it needs more). */
   order: PaidOrderRef | null;
   reason: UnmatchedReason | null;
@@ -257,14 +259,14 @@ export class ReportMatchingService {
       throw e;
     }
     if (settled.outcome === 'already_paid') return this.unmatched(em, report, 'already_paid');
-    return { report: reportFromRow(em, report.id, settled.written[0]![0]), order: { id: order.id, publicId: order.publicId, collectionAccountId: order.collectionAccountId }, reason: null };
+    return { report: verdictFromRow(report.id, settled.written[0]![0]), order: { id: order.id, publicId: order.publicId, collectionAccountId: order.collectionAccountId }, reason: null };
   }
 
   private async unmatched(em: EntityManager, report: StoredReport, reason: UnmatchedReason): Promise<ReportOutcome> {
     const [rows] = await runInOneTrip(em, [
       reportVerdictStatement(em, report.id, { status: PaymentReportStatus.Unmatched, reason, collectionAccountId: report.collectionAccountId }),
     ]);
-    return { report: reportFromRow(em, report.id, rows![0]), order: null, reason };
+    return { report: verdictFromRow(report.id, rows![0]), order: null, reason };
   }
 }
 

@@ -64,6 +64,9 @@ export class PaymentReportResolver {
     requireAdmin(ctx);
     const report = await visibleReport(ctx, reportId);
     const outcome = await ctx.core.reportMatching.attach(ctx.em, report.merchant.id, report.id, orderId, actorOf(requireIdentity(ctx)));
-    return toPaymentReportNode(outcome.report);
+    // The outcome carries the verdict only; the answer is the whole report as now stored.
+    const attached = await ctx.core.reportMatching.byId(ctx.em.fork(), report.merchant.id, outcome.report.id);
+    if (!attached) throw new Error(`payment report ${outcome.report.id} vanished after it was attached`);
+    return toPaymentReportNode(attached);
   }
 }
