@@ -105,7 +105,6 @@ interface Reply {
 }
 
 function sendOn(agent: Agent | false, url: URL, pinned: ResolvedAddress, req: GuardedPost, signal: AbortSignal): Promise<Reply> {
-  const payload = Buffer.from(req.body, 'utf8');
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     let answered = false;
@@ -113,7 +112,7 @@ function sendOn(agent: Agent | false, url: URL, pinned: ResolvedAddress, req: Gu
       url,
       {
         method: 'POST',
-        headers: { ...req.headers, 'content-length': String(payload.length) },
+        headers: { ...req.headers, 'content-length': String(Buffer.byteLength(req.body, 'utf8')) },
         lookup: pinnedLookup(pinned),
         // A pool of this exact checked target (PinnedPools), or a connection of its own.
         agent,
@@ -128,7 +127,8 @@ function sendOn(agent: Agent | false, url: URL, pinned: ResolvedAddress, req: Gu
       const lost = outgoing.reusedSocket && !answered && !signal.aborted && (e.code === 'ECONNRESET' || e.code === 'EPIPE');
       reject(lost ? new ReusedSocketLost(e.message) : e);
     });
-    outgoing.end(payload);
+    // A string body is sent in the same write as the headers (a Buffer takes a second, writev).
+    outgoing.end(req.body, 'utf8');
   });
 }
 
