@@ -19,6 +19,9 @@ export enum PayInStatus {
 // A monitor report looks its order up by account and exact amount (payin-rows.ts); without
 // this, every report scanned all pending orders (bench/FINDINGS.md).
 @Index({ properties: ['collectionAccountId', 'payableAmount'] })
+// What an account received today (daily caps, every new monitor order) is summed from its
+// orders paid since midnight: without this, from all its orders ever.
+@Index({ properties: ['collectionAccountId', 'paidAt'] })
 export class PayInOrder {
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;

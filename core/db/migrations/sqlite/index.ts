@@ -5,6 +5,7 @@ import { Migration20261122015601_ledger_guard } from './Migration20261122015601_
 import { Migration20261122015602_seed_platform_accounts } from './Migration20261122015602_seed_platform_accounts.js';
 import { Migration20261122041543_ledger_pending_fold } from './Migration20261122041543_ledger_pending_fold.js';
 import { Migration20261122060452_payin_order_account_amount_index } from './Migration20261122060452_payin_order_account_amount_index.js';
+import { Migration20261122082035_payin_paid_by_account } from './Migration20261122082035_payin_paid_by_account.js';
 
 /** Checked-in sqlite migrations, in order. Maintained by `npm run migration:create`. */
 export const sqliteMigrations: MigrationObject[] = [
@@ -14,4 +15,5 @@ export const sqliteMigrations: MigrationObject[] = [
   { name: 'Migration20261122015602_seed_platform_accounts', class: Migration20261122015602_seed_platform_accounts },
   { name: 'Migration20261122041543_ledger_pending_fold', class: Migration20261122041543_ledger_pending_fold },
   { name: 'Migration20261122060452_payin_order_account_amount_index', class: Migration20261122060452_payin_order_account_amount_index },
+  { name: 'Migration20261122082035_payin_paid_by_account', class: Migration20261122082035_payin_paid_by_account },
 ];
