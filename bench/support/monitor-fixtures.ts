@@ -12,6 +12,8 @@ export interface MonitorShop {
   md5Key: string;
   accountId: number;
   dashboardToken: string;
+  /** The monitor app watching the account (it must keep sending heartbeats). */
+  clientName: string;
 }
 
 /** An open pay-in a report can pay: what the payer was told to pay, and the merchant's reference. */
@@ -41,9 +43,18 @@ export async function openMonitorShop(core: Core, name: string): Promise<Monitor
     qrContent: `https://qr.alipay.com/bench${issued.pid}`,
     clientName,
   });
-  await core.em().transactional((em) => core.monitorClients.heartbeat(em, { merchantId: issued.merchant.id, clientName }));
-  return { merchantId: issued.merchant.id, pid: issued.pid, md5Key: issued.md5Key, accountId: account.id, dashboardToken: issued.dashboardToken };
+  const shop = { merchantId: issued.merchant.id, pid: issued.pid, md5Key: issued.md5Key, accountId: account.id, dashboardToken: issued.dashboardToken, clientName };
+  await heartbeat(core, shop);
+  return shop;
 }
+
+/** The shop's monitor app says it is online (a real one does every minute or so). */
+async function heartbeat(core: Core, shop: MonitorShop): Promise<void> {
+  await core.em().transactional((em) => core.monitorClients.heartbeat(em, { merchantId: shop.merchantId, clientName: shop.clientName }));
+}
+
+/** A heartbeat this often while orders are opened: well inside HEARTBEAT_OFFLINE_SECONDS (180 s). */
+const HEARTBEAT_EVERY_MS = 30_000;
 
 export interface PendingOrderBatch {
   /** Prefix of each mrn; the n-th order is `${mrnPrefix}-${n}`. */
@@ -59,8 +70,15 @@ export interface PendingOrderBatch {
 export async function openPendingOrders(core: Core, shop: MonitorShop, batch: PendingOrderBatch): Promise<PendingOrder[]> {
   const orders: PendingOrder[] = new Array(batch.count);
   let next = 0;
+  // A long fixture (a slow machine, a big run) must not outlive the monitor's last heartbeat:
+  // new orders only go to accounts whose monitor is online.
+  let lastBeat = 0;
   const worker = async () => {
     for (let n = next++; n < batch.count; n = next++) {
+      if (Date.now() - lastBeat > HEARTBEAT_EVERY_MS) {
+        lastBeat = Date.now();
+        await heartbeat(core, shop);
+      }
       const mrn = `${batch.mrnPrefix}-${n}`;
       const { order } = await core.payins.create(core.em(), {
         merchantId: shop.merchantId,
