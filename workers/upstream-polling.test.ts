@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CollectionAccount, ReportReplay, ThirdPartyAccount } from '../core/entities/index.js';
+import { accountCode, PLATFORM_CLEARING } from '../core/services/ledger.js';
 import { onPostgres, setupTestCore } from '../test/support/core.js';
 import { waitFor } from '../test/support/processes.js';
 import { dropPrefix, silentLog, testRedisUrl, uniquePrefix } from '../test/support/redis.js';
@@ -40,7 +41,7 @@ describe(`upstream-polling worker on ${onPostgres ? 'PostgreSQL' : 'SQLite'}`, (
     const queue = new Queue('upstream', { connection: producer, prefix });
     try {
       const schedulers = await queue.getJobSchedulers();
-      expect(schedulers.map((s) => s.key).sort()).toEqual([UPSTREAM_TASKS.monitorOfflineSweep, UPSTREAM_TASKS.payInExpiry, UPSTREAM_TASKS.reportReplayPrune].sort());
+      expect(schedulers.map((s) => s.key).sort()).toEqual(Object.values(UPSTREAM_TASKS).sort());
       expect(schedulers.find((s) => s.key === UPSTREAM_TASKS.monitorOfflineSweep)?.every).toBe(offlineSweepEveryMs(core.config));
     } finally {
       await queue.close();
@@ -54,7 +55,7 @@ describe(`upstream-polling worker on ${onPostgres ? 'PostgreSQL' : 'SQLite'}`, (
     expect(swept).toBe(true);
   });
 
-  it('runs each task idempotently: offline sweep, pay-in expiry, replay pruning; drops unknown tasks', async () => {
+  it('runs each task idempotently: offline sweep, pay-in expiry, replay pruning, ledger fold; drops unknown tasks', async () => {
     const { accountId } = await silentAccount();
     const first = await runUpstreamTask(core, silentLog, UPSTREAM_TASKS.monitorOfflineSweep);
     expect(first).toMatchObject({ accounts: expect.any(Number) });
@@ -70,6 +71,14 @@ describe(`upstream-polling worker on ${onPostgres ? 'PostgreSQL' : 'SQLite'}`, (
     await em.flush();
     expect(await runUpstreamTask(core, silentLog, UPSTREAM_TASKS.reportReplayPrune)).toEqual({ pruned: 1 });
     expect((await core.em().find(ReportReplay, { caller: 'merchant:1' })).map((r) => r.signature)).toEqual(['recent']);
+
+    // A merchant's credit is appended pending a fold; the task folds it, and a second run finds nothing.
+    const shop = await core.merchants.create(core.em(), { name: 'Fold Shop' });
+    await core.em().transactional((tx) =>
+      core.ledger.post(tx, { idempotencyKey: `fold:${shop.merchant.id}`, reason: 'test', merchantId: shop.merchant.id, legs: [{ account: PLATFORM_CLEARING, amount: -5 }, { account: accountCode(shop.merchant.id, 'available'), amount: 5 }] }),
+    );
+    expect(await runUpstreamTask(core, silentLog, UPSTREAM_TASKS.ledgerFold)).toEqual({ accounts: 1 });
+    expect(await runUpstreamTask(core, silentLog, UPSTREAM_TASKS.ledgerFold)).toEqual({ accounts: 0 });
 
     expect(await runUpstreamTask(core, silentLog, 'no.such.task')).toBe('unknown');
   });

@@ -13,6 +13,8 @@ export const UPSTREAM_TASKS = {
   reportReplayPrune: 'monitor.replay-prune',
   /** Pending pay-ins past their time become expired; stale amount claims are freed. */
   payInExpiry: 'payins.expire',
+  /** Merchants' appended credits folded into their balance rows, so balance reads stay short. */
+  ledgerFold: 'ledger.fold',
 } as const;
 
 export type UpstreamTask = (typeof UPSTREAM_TASKS)[keyof typeof UPSTREAM_TASKS];
@@ -32,6 +34,7 @@ export function upstreamSchedules(config: Config): JobSchedule[] {
     { id: UPSTREAM_TASKS.monitorOfflineSweep, everyMs: offlineSweepEveryMs(config), data: { task: UPSTREAM_TASKS.monitorOfflineSweep } },
     { id: UPSTREAM_TASKS.payInExpiry, everyMs: 5000, data: { task: UPSTREAM_TASKS.payInExpiry } },
     { id: UPSTREAM_TASKS.reportReplayPrune, everyMs: 60_000, data: { task: UPSTREAM_TASKS.reportReplayPrune } },
+    { id: UPSTREAM_TASKS.ledgerFold, everyMs: 30_000, data: { task: UPSTREAM_TASKS.ledgerFold } },
   ];
 }
 
@@ -55,6 +58,8 @@ export async function runUpstreamTask(core: Core, log: Logger, task: string, now
       if (result.expired > 0) log.debug(result, 'pay-ins expired');
       return result;
     }
+    case UPSTREAM_TASKS.ledgerFold:
+      return { accounts: await core.ledger.foldPendingCredits(em) };
     default:
       log.warn({ task }, 'upstream: unknown task; dropped');
       return 'unknown';

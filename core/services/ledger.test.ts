@@ -104,6 +104,27 @@ describe(`ledger on ${onPostgres ? 'PostgreSQL' : 'SQLite'}`, () => {
     expect(entries.map((e) => [e.amount, e.balanceAfter ?? null]).sort()).toEqual([[-300, null], [-700, null]].sort());
   });
 
+  it('folds appended credits into the balance rows on schedule, leaving every balance as it was', async () => {
+    const a = await fundedMerchant(700);
+    const b = await fundedMerchant(300);
+    const pending = (id: number) =>
+      core.em().count(LedgerEntry, { account: { code: accountCode(id, 'available') }, pendingFold: true });
+    const row = async (id: number) => {
+      const [r] = await core.em().execute<Array<{ balance: number | string }>>('select balance from ledger_account where code = ?', [accountCode(id, 'available')]);
+      return Number(r!.balance);
+    };
+    expect([await pending(a), await pending(b)]).toEqual([1, 1]);
+    expect([await row(a), await row(b)]).toEqual([0, 0]);
+
+    expect(await core.ledger.foldPendingCredits(core.em())).toBeGreaterThanOrEqual(2);
+    expect([await pending(a), await pending(b)]).toEqual([0, 0]);
+    expect([await row(a), await row(b)]).toEqual([700, 300]);
+    expect(await core.ledger.balance(core.em(), accountCode(a, 'available'))).toBe(700);
+    expect(await core.ledger.balance(core.em(), accountCode(b, 'available'))).toBe(300);
+    // Nothing left to fold: a second run touches no account.
+    expect(await core.ledger.foldPendingCredits(core.em())).toBe(0);
+  });
+
   it('has a database guard that refuses a negative merchant balance even without the conditional update', async () => {
     const id = await fundedMerchant(10);
     await expect(

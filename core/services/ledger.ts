@@ -133,6 +133,25 @@ export class LedgerService {
   }
 
   /**
+   * Folds the appended credits of up to `limit` tracked accounts into their rows, each in
+   * a transaction of its own (one row lock at a time, so it cannot deadlock with a payout
+   * that debits two accounts). Run on a schedule (upstream-polling): balance reads sum an
+   * account's unfolded credits, and an account that only ever receives money (no payout
+   * folds it) would otherwise make every read of its balance longer. Returns how many
+   * accounts it folded.
+   */
+  async foldPendingCredits(em: EntityManager, limit = 200): Promise<number> {
+    const rows = await em.execute<Array<{ id: number | string }>>(
+      `select a.id from ledger_account a
+       where a.track_balance and exists (select 1 from ledger_entry e where e.account_id = a.id and e.pending_fold)
+       order by a.id limit ?`,
+      [limit],
+    );
+    for (const row of rows) await em.fork().transactional((tx) => this.fold(tx, Number(row.id)));
+    return rows.length;
+  }
+
+  /**
    * Moves the account's credits appended since its last fold into its row (locking it), in
    * one statement on PostgreSQL so exactly the entries marked are the ones added. Keeps the
    * balance as it was, so it is correct to commit even if the debit after it is refused.
