@@ -87,7 +87,7 @@ export async function measureCallbackThroughput(stack: BenchStack, plan: Through
     ],
     bounds: [
       'CPU of the two cores, shared by the all-in-one process, PostgreSQL and the receiver (in the bench process): every delivery here is a first attempt, made by the outbox relay without a BullMQ job — claimed in batches of up to 128 (CALLBACK_FIRST_ATTEMPTS) by one conditional UPDATE that also reads the deliveries, POSTed on a kept-alive socket to the checked address, and recorded in a one-statement batch (the moved delivery rows, their attempts and their outbox rows). BullMQ carries only retries, so this path does no Redis work at all; the no-op ceiling is Redis job handling alone, from a pre-filled queue in another process.',
-      `Measured from the commit of ${fmt.count(plan.deliveries)} owed callbacks by another process, so it includes the relay’s poll interval before the first claim (first arrival ~80–230 ms). The all-in-one process was only ~50% busy during the burst in a profile: the claim → attempt → record cycle waits on PostgreSQL and the receiver between batches.`,
+      `Measured from the commit of ${fmt.count(plan.deliveries)} owed callbacks by another process, so it includes the relay’s poll interval before the first claim (first arrival ~80–230 ms). A profile of the burst shows the all-in-one process ~75–85% busy, most of it Node’s HTTP client (request objects, socket writes and reads; one POST per delivery), then the claim and record statements; the receiver and PostgreSQL take the rest of the two cores.`,
     ],
     notes: [],
   };

@@ -100,7 +100,7 @@ export async function measureMoneyPath(
       bounds: [
         'The fixed rate is bounded by report ingestion (section 2): offering more than the process can settle only measures its queue. At that rate the one Node process is well loaded, so each hop below waits behind the others on its event loop.',
         'The /pc reply (the credential lookup and four PostgreSQL round trips, ~8–9 ms for a lone report in the all-in-one process at idle, of which ~3 ms is PostgreSQL executing) is most of the figure; after the commit: the in-process nudge runs the relay on the next event-loop turn → one round trip claims the callback row and reads its delivery → HTTP POST to the receiver on a kept-alive socket to the checked address → arrival timed here (~3 ms after the commit at idle); the attempt is recorded after. No Redis hop is on this path any more.',
-        'At low rates each hop also pays this VM’s wake-up latency (a lone report at 5–20 reports/s answers in 12–15 ms, slower than at 60/s); at the rate used the process is well loaded and p99 is set by queueing behind other reports’ work, with single seconds of the run ranging from ~25 to 150+ ms (the per-second p99 figure).',
+        'At low rates each hop also pays this VM’s wake-up latency (a lone report at 5–20 reports/s answers in 12–15 ms, slower than at 60/s); at the rate used the process is well loaded and p99 is set by queueing behind other reports’ work, with single seconds of the run ranging from ~25 to 150+ ms (the per-second p99 figure). The process’s PostgreSQL pool is opened whole at start and kept (DATABASE_POOL_SIZE), so the run does not begin by opening backends.',
       ],
       notes: [],
     };
