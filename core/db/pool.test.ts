@@ -29,10 +29,15 @@ async function backends(): Promise<number> {
   return Number(rows[0]!.n);
 }
 
-/** Lets the pool's reaper treat a connection idle for 50 ms as idle too long (tarn checks every second). */
-function shortenIdleTimeout(orm: MikroORM): void {
+/**
+ * The backends left after a quiet spell: the pool's reaper is told to treat a connection
+ * idle for 50 ms as idle too long (it checks every second), then given two checks.
+ */
+async function backendsAfterQuietSpell(orm: MikroORM): Promise<number> {
   const pool = (orm.em as EntityManager).getConnection().getKnex().client.pool as { idleTimeoutMillis: number };
   pool.idleTimeoutMillis = 50;
+  await new Promise((r) => setTimeout(r, 2200));
+  return backends();
 }
 
 describe('the PostgreSQL pool of a serving process', () => {
@@ -40,9 +45,7 @@ describe('the PostgreSQL pool of a serving process', () => {
     const orm = await openOrm({ databaseUrl: scratch.url, poolSize: 4, keepPoolOpen: true });
     try {
       expect(await backends()).toBe(4);
-      shortenIdleTimeout(orm);
-      await new Promise((r) => setTimeout(r, 2200));
-      expect(await backends()).toBe(4);
+      expect(await backendsAfterQuietSpell(orm)).toBe(4);
     } finally {
       await orm.close(true);
     }
@@ -71,9 +74,7 @@ describe('the PostgreSQL pool of a serving process', () => {
       const conn = orm.em.getConnection();
       await Promise.all([1, 2, 3].map(() => conn.execute('select pg_sleep(0.05)')));
       expect(await backends()).toBe(3);
-      shortenIdleTimeout(orm);
-      await new Promise((r) => setTimeout(r, 2200));
-      expect(await backends()).toBe(0);
+      expect(await backendsAfterQuietSpell(orm)).toBe(0);
     } finally {
       await orm.close(true);
     }
