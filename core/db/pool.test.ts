@@ -2,13 +2,13 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { onPostgres, testDatabaseBase } from '../../test/support/core.js';
+import { postgresBase } from '../../test/support/core.js';
 import { openOrm } from './orm.js';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-database.js';
 
 // The pool is PostgreSQL's alone (SQLite has one connection), so this file always runs
 // against the local PostgreSQL server, whichever database the rest of the run uses.
-const base = onPostgres ? testDatabaseBase() : 'postgres://postgres@127.0.0.1:5432/test';
+const base = postgresBase;
 let scratch: ScratchDatabase;
 let observer: pg.Client;
 

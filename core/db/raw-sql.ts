@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/knex';
+import { runDirect, tripTransactionOf } from './direct-sql.js';
 import { databaseKindOfEm } from './kind.js';
 
 /** One hand-written statement: `?` placeholders only (never a literal `?` in the text). */
@@ -23,18 +24,26 @@ export interface CheckedStatement {
 
 /**
  * Runs statements that do not depend on each other's results, in order, and returns each
- * one's rows. On PostgreSQL they go in ONE round trip: MikroORM inlines parameters (with its
+ * one's rows. On PostgreSQL they go in ONE round trip: parameters are inlined (MikroORM's
  * escaping), so the text is sent by the simple-query protocol, which takes several
  * statements; inside a transaction an error in any of them aborts it like any other failed
- * statement. SQLite runs in-process, so there is no round trip to save: one by one.
+ * statement. Outside a transaction, and in an `inTripTransaction`, the trip goes straight
+ * to a pooled connection (core/db/direct-sql.ts); `last` marks the final trip of an
+ * `inTripTransaction`'s work, which then carries its COMMIT (elsewhere it means nothing).
+ * SQLite runs in-process, so there is no round trip to save: one by one.
  */
-export async function runInOneTrip(em: EntityManager, statements: readonly Statement[]): Promise<Rows[]> {
-  if (databaseKindOfEm(em) === 'postgresql' && statements.length > 1) {
-    const results = await em.execute<Rows[]>(statements.map((s) => s.sql).join(';\n'), statements.flatMap((s) => s.params));
-    if (!Array.isArray(results) || results.length !== statements.length) {
-      throw new Error(`one round trip of ${statements.length} statements answered ${Array.isArray(results) ? results.length : typeof results} results`);
+export async function runInOneTrip(em: EntityManager, statements: readonly Statement[], options: { last?: boolean } = {}): Promise<Rows[]> {
+  const trips = tripTransactionOf(em);
+  if (trips) return trips.trip(statements, options.last ?? false);
+  if (databaseKindOfEm(em) === 'postgresql') {
+    if (!em.isInTransaction()) return runDirect(em, statements);
+    if (statements.length > 1) {
+      const results = await em.execute<Rows[]>(statements.map((s) => s.sql).join(';\n'), statements.flatMap((s) => s.params));
+      if (!Array.isArray(results) || results.length !== statements.length) {
+        throw new Error(`one round trip of ${statements.length} statements answered ${Array.isArray(results) ? results.length : typeof results} results`);
+      }
+      return results;
     }
-    return results;
   }
   const results: Rows[] = [];
   for (const s of statements) results.push(s.returnsRows ? await em.execute<Rows>(s.sql, s.params) : (await em.execute(s.sql, s.params, 'run'), []));
@@ -46,7 +55,7 @@ export async function runInOneTrip(em: EntityManager, statements: readonly State
  * the caller's whole request back, as it should), else in a transaction of its own.
  */
 export function inTransaction<T>(em: EntityManager, work: (tx: EntityManager) => Promise<T>): Promise<T> {
-  return em.isInTransaction() ? work(em) : em.transactional(work);
+  return em.isInTransaction() || tripTransactionOf(em) ? work(em) : em.transactional(work);
 }
 
 /** `?, ?, ?` for a list of values. */

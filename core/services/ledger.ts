@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/knex';
 import { LedgerAccount, LedgerAccountKind, type Merchant } from '../entities/index.js';
 import { databaseKindOfEm } from '../db/kind.js';
-import { dateParam, placeholders, type Statement } from '../db/raw-sql.js';
+import { dateParam, placeholders, runInOneTrip, type Statement } from '../db/raw-sql.js';
 import { CoreError } from './errors.js';
 
 export interface LedgerLeg {
@@ -59,9 +59,14 @@ export class LedgerService {
   private async accountOf(em: EntityManager, code: string): Promise<KnownAccount> {
     let known = this.accounts.get(code);
     if (!known) {
-      const row = await em.findOne(LedgerAccount, { code }, { fields: ['id', 'trackBalance', 'allowNegative'] });
+      // Through runInOneTrip, so inside an inTripTransaction it uses the transaction's own
+      // connection (an ORM query would wait for a second one from the pool).
+      const [rows] = await runInOneTrip(em, [
+        { sql: 'select id, track_balance, allow_negative from ledger_account where code = ?', params: [code], returnsRows: true },
+      ]);
+      const row = rows![0];
       if (!row) throw new CoreError('not_found', `ledger account ${code} does not exist`);
-      known = { id: row.id, trackBalance: row.trackBalance, allowNegative: row.allowNegative };
+      known = { id: Number(row.id), trackBalance: Boolean(row.track_balance), allowNegative: Boolean(row.allow_negative) };
       this.accounts.set(code, known);
     }
     return known;

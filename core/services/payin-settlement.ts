@@ -98,7 +98,15 @@ export class PayInSettlement {
    * its ids, and mapping the row (hydration, identity map, change set at commit) was ~4% of
    * the all-in-one's profile samples under load (bench/FINDINGS.md).
    */
-  async writeSettlement(tx: EntityManager, order: LockedPayIn, payment: ReceivedPayment, now: Date, alsoWrite: Statement[] = []): Promise<SettlementWrite> {
+  async writeSettlement(
+    tx: EntityManager,
+    order: LockedPayIn,
+    payment: ReceivedPayment,
+    now: Date,
+    alsoWrite: Statement[] = [],
+    /** Passed to the writes' `runInOneTrip`: the caller's transaction ends with them. */
+    trip: { last?: boolean } = {},
+  ): Promise<SettlementWrite> {
     if (!Number.isSafeInteger(payment.amountReceived) || payment.amountReceived <= 0) {
       throw new CoreError('invalid_input', 'amountReceived must be a positive whole number of fen');
     }
@@ -142,7 +150,7 @@ export class PayInSettlement {
       { ...order, paidAmount: payment.amountReceived },
       order.appKey === null ? null : { appKey: order.appKey, secretSealed: order.appSecretSealed! },
     );
-    const results = await runInOneTrip(tx, [...paidWrites, ...posting, ...callback, ...alsoWrite]);
+    const results = await runInOneTrip(tx, [...paidWrites, ...posting, ...callback, ...alsoWrite], trip);
     const [paidRow] = results[0]!;
     // Unreachable while the row is locked; kept so an unlocked caller can never pay twice.
     if (!paidRow) throw new CoreError('conflict', `pay-in ${order.publicId} is no longer payable`);

@@ -196,8 +196,8 @@ export class PayInService {
    * answering the rows written instead of an entity of the order (the report path needs
    * only its ids; see PayInSettlement.writeSettlement).
    */
-  writeSettlement(tx: EntityManager, order: LockedPayIn, payment: ReceivedPayment, now: Date, alsoWrite: Statement[] = []): Promise<SettlementWrite> {
-    return this.settlement.writeSettlement(tx, order, payment, now, alsoWrite);
+  writeSettlement(tx: EntityManager, order: LockedPayIn, payment: ReceivedPayment, now: Date, alsoWrite: Statement[] = [], trip: { last?: boolean } = {}): Promise<SettlementWrite> {
+    return this.settlement.writeSettlement(tx, order, payment, now, alsoWrite, trip);
   }
 
   expireDue(em: EntityManager, now = new Date()): Promise<{ expired: number; claimsReleased: number }> {

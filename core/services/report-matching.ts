@@ -253,6 +253,7 @@ export class ReportMatchingService {
         },
         now,
         [verdict],
+        { last: true },
       );
     } catch (e) {
       if (isCoreError(e, 'conflict')) return this.unmatched(em, report, 'order_not_payable');
@@ -263,9 +264,11 @@ export class ReportMatchingService {
   }
 
   private async unmatched(em: EntityManager, report: StoredReport, reason: UnmatchedReason): Promise<ReportOutcome> {
-    const [rows] = await runInOneTrip(em, [
-      reportVerdictStatement(em, report.id, { status: PaymentReportStatus.Unmatched, reason, collectionAccountId: report.collectionAccountId }),
-    ]);
+    const [rows] = await runInOneTrip(
+      em,
+      [reportVerdictStatement(em, report.id, { status: PaymentReportStatus.Unmatched, reason, collectionAccountId: report.collectionAccountId })],
+      { last: true },
+    );
     return { report: verdictFromRow(report.id, rows![0]), order: null, reason };
   }
 }

@@ -19,14 +19,17 @@ export function testDatabaseBase(): string {
 
 export const onPostgres = testDatabaseBase().startsWith('postgres');
 
+/** The PostgreSQL server for tests of PostgreSQL-only behaviour, whichever database the run uses. */
+export const postgresBase = onPostgres ? testDatabaseBase() : 'postgres://postgres@127.0.0.1:5432/test';
+
 export interface TestCore extends Core {
   databaseUrl: string;
   secretKeyHex: string;
 }
 
 /** A migrated scratch database and a Core on it, torn down after the file's tests. */
-export async function setupTestCore(env: Record<string, string> = {}): Promise<TestCore> {
-  const scratch = await createScratchDatabase(testDatabaseBase());
+export async function setupTestCore(env: Record<string, string> = {}, options: { databaseBase?: string; poolSize?: number } = {}): Promise<TestCore> {
+  const scratch = await createScratchDatabase(options.databaseBase ?? testDatabaseBase());
   const secretKeyHex = randomBytes(32).toString('hex');
   const config: Config = loadConfig({
     NODE_ENV: 'test',
@@ -35,7 +38,7 @@ export async function setupTestCore(env: Record<string, string> = {}): Promise<T
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const orm = await openOrm({ databaseUrl: scratch.url, poolSize: 20 });
+  const orm = await openOrm({ databaseUrl: scratch.url, poolSize: options.poolSize ?? 20 });
   await migrate(orm);
   const core = createCore({ config, orm, secrets: SecretBox.fromHex(secretKeyHex), channels: paymentChannelPlugins, notificationParsers });
   afterAll(async () => {
