@@ -6,7 +6,7 @@ import { delayAfterAttempt, isCallbackProfileName, type CallbackProfile } from '
 import { oweCallback } from './callbacks.js';
 import { CoreError, isUniqueViolation } from './errors.js';
 import { databaseKindOfEm } from '../db/kind.js';
-import { dateParam, placeholders, readDate } from '../db/raw-sql.js';
+import { dateParam, placeholders, readDate, runInOneTrip } from '../db/raw-sql.js';
 
 /** What one attempt produced, as the delivery worker observed it. */
 export interface AttemptOutcome {
@@ -86,11 +86,10 @@ export class CallbackService {
    */
   async deliveriesToAttempt(em: EntityManager, ids: readonly string[]): Promise<Map<string, DeliveryToAttempt>> {
     if (ids.length === 0) return new Map();
-    const rows = await em.execute<Array<Record<string, unknown>>>(
-      `select ${DELIVERY_TO_ATTEMPT_COLUMNS} from callback_delivery d where id in (${placeholders(ids)})`,
-      [...ids],
-    );
-    return new Map(rows.map((r) => [String(r.id), deliveryToAttemptFromRow(em, r)]));
+    const [rows] = await runInOneTrip(em, [
+      { sql: `select ${DELIVERY_TO_ATTEMPT_COLUMNS} from callback_delivery d where id in (${placeholders(ids)})`, params: [...ids], returnsRows: true },
+    ]);
+    return new Map(rows!.map((r) => [String(r.id), deliveryToAttemptFromRow(em, r)]));
   }
 
   async listAttempts(em: EntityManager, deliveryId: string): Promise<CallbackAttempt[]> {
@@ -251,8 +250,9 @@ async function recordInOneStatement(em: EntityManager, judged: JudgedAttempt[], 
     if (!firstOfAttempt.has(key)) firstOfAttempt.set(key, i);
   });
   const sent = [...firstOfAttempt.values()].map((i) => judged[i]!);
-  const moved = await em.execute<Array<{ id: string; attempt_count: number | string }>>(
-    `with input (delivery_id, number, status, next_attempt_at, delivered_at, started_at, http_status, latency_ms, reply_snippet, error, success) as (
+  const [moved] = await runInOneTrip(em, [
+    {
+      sql: `with input (delivery_id, number, status, next_attempt_at, delivered_at, started_at, http_status, latency_ms, reply_snippet, error, success) as (
        values ${sent.map(() => '(?::text, ?::int, ?::text, ?::timestamptz, ?::timestamptz, ?::timestamptz, ?::int, ?::int, ?::text, ?::text, ?::boolean)').join(', ')}
      ),
      moved as (
@@ -272,7 +272,7 @@ async function recordInOneStatement(em: EntityManager, judged: JudgedAttempt[], 
        from moved m where o.id = m.id
      )
      select id, attempt_count from moved`,
-    [
+      params: [
       ...sent.flatMap(({ input: { deliveryId, number, outcome }, status, nextAttemptAt, success }) => [
         deliveryId,
         number,
@@ -286,9 +286,11 @@ async function recordInOneStatement(em: EntityManager, judged: JudgedAttempt[], 
       CallbackStatus.Pending,
       dateParam(em, now),
       CallbackStatus.Pending,
-    ],
-  );
-  const movedTo = new Set(moved.map((r) => `${r.id}#${Number(r.attempt_count)}`));
+      ],
+      returnsRows: true,
+    },
+  ]);
+  const movedTo = new Set(moved!.map((r) => `${r.id}#${Number(r.attempt_count)}`));
   return judged.map(({ input, status, nextAttemptAt }, i): AttemptVerdict =>
     firstOfAttempt.get(`${input.deliveryId}#${input.number}`) === i && movedTo.has(`${input.deliveryId}#${input.number}`)
       ? { kind: 'recorded', status, nextAttemptAt }

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/knex';
 import { Credential, CredentialKind, Merchant } from '../entities/index.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { randomSecret } from '../crypto/secret-box.js';
+import { runInOneTrip } from '../db/raw-sql.js';
 import { tableColumns } from '../db/table-columns.js';
 
 /** The columns of one table out of a joined row whose columns carry `prefix`. */
@@ -50,11 +51,15 @@ export class CredentialService {
    */
   async open(em: EntityManager, kind: CredentialKind, lookup: string): Promise<OpenedCredential | null> {
     const merchantColumns = tableColumns(em, Merchant);
-    const [row] = await em.execute<Array<Record<string, unknown>>>(
-      `select c.id as c_id, c.secret_sealed as c_secret_sealed, ${merchantColumns.map((c) => `m.${c} as m_${c}`).join(', ')}
-       from credential c join merchant m on m.id = c.merchant_id where c.kind = ? and c.lookup = ?`,
-      [kind, lookup],
-    );
+    const [rows] = await runInOneTrip(em, [
+      {
+        sql: `select c.id as c_id, c.secret_sealed as c_secret_sealed, ${merchantColumns.map((c) => `m.${c} as m_${c}`).join(', ')}
+              from credential c join merchant m on m.id = c.merchant_id where c.kind = ? and c.lookup = ?`,
+        params: [kind, lookup],
+        returnsRows: true,
+      },
+    ]);
+    const row = rows![0];
     if (!row) return null;
     const merchant = em.map(Merchant, columnsOf(row, 'm_', merchantColumns));
     return { merchant, credentialId: Number(row.c_id), secret: this.secrets.open(String(row.c_secret_sealed)) };
