@@ -106,7 +106,8 @@ const tripTransactions = new WeakMap<EntityManager, TripTransaction>();
  * `runInOneTrip(tx, …)` sends them on the transaction's connection, the first trip with
  * BEGIN, the one marked `last` with COMMIT. Everything `work` sends must go through
  * `runInOneTrip`/`inTransaction` with the `tx` it is given: the ORM's own queries on it
- * would take another connection, outside the transaction. Any throw rolls back.
+ * would take another connection, outside the transaction. Any throw rolls back — except
+ * after the trip marked `last`, which has committed: mark only a trip that ends the work.
  */
 export async function inTripTransaction<T>(em: EntityManager, work: (tx: EntityManager) => Promise<T>): Promise<T> {
   const pool = poolOf(em);
