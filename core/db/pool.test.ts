@@ -56,9 +56,10 @@ describe('the PostgreSQL pool of a serving process', () => {
     try {
       const name = new URL(scratch.url).pathname.slice(1);
       await observer.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [name]);
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 300)); // the pool hears each connection end
       const conn = orm.em.getConnection();
-      const answers = await Promise.all([1, 2, 3].map((n) => conn.execute(`select ${n} as n`)));
+      // Held 50 ms each, so the three need three live connections at once.
+      const answers = await Promise.all([1, 2, 3].map((n) => conn.execute(`select ${n} as n, pg_sleep(0.05)`)));
       expect(answers.map((rows) => Number((rows as Array<{ n: number }>)[0]!.n))).toEqual([1, 2, 3]);
       expect(await backends()).toBe(3);
     } finally {
