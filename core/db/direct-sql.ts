@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/knex';
+import { databaseKindOfEm } from './kind.js';
 import type { Rows, Statement } from './raw-sql.js';
 
 /**
@@ -102,7 +103,7 @@ class TripTransaction {
 const tripTransactions = new WeakMap<EntityManager, TripTransaction>();
 
 /**
- * Runs `work` in a PostgreSQL transaction of as few round trips as its statements allow:
+ * Runs `work` in a transaction; on PostgreSQL one of as few round trips as its statements allow:
  * `runInOneTrip(tx, …)` sends them on the transaction's connection, the first trip with
  * BEGIN, the one marked `last` with COMMIT. Everything `work` sends must go through
  * `runInOneTrip`/`inTransaction` with the `tx` it is given: the ORM's own queries on it
@@ -110,6 +111,8 @@ const tripTransactions = new WeakMap<EntityManager, TripTransaction>();
  * after the trip marked `last`, which has committed: mark only a trip that ends the work.
  */
 export async function inTripTransaction<T>(em: EntityManager, work: (tx: EntityManager) => Promise<T>): Promise<T> {
+  // SQLite runs in process: no round trip to save, an ordinary transaction (`last` means nothing).
+  if (databaseKindOfEm(em) !== 'postgresql') return em.transactional(work);
   const pool = poolOf(em);
   const connection = await pool.acquireConnection();
   const transaction = new TripTransaction(em, connection);

@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/knex';
 import { inTripTransaction } from '../db/direct-sql.js';
-import { databaseKindOfEm } from '../db/kind.js';
 import { PaymentReportSource, type ThirdPartyAccount } from '../entities/index.js';
 import type { HeartbeatEvent, HeartbeatHandler } from '../ports/index.js';
 import type { HeartbeatInput, MonitorClientService } from './monitor-clients.js';
@@ -17,15 +16,6 @@ export interface HeartbeatOutcome {
 
 /** A third-party agent's report: the account it reports for, and the payment. */
 export type ThirdPartyReportInput = Omit<PaymentReportInput, 'merchantId' | 'source' | 'thirdPartyAccountId'>;
-
-/**
- * A report's own transaction: on PostgreSQL a trip transaction (core/db/direct-sql.ts), as
- * every statement of `ReportMatchingService.report` goes through `runInOneTrip`; on SQLite
- * an ordinary one.
- */
-function inReportTransaction<T>(em: EntityManager, work: (tx: EntityManager) => Promise<T>): Promise<T> {
-  return databaseKindOfEm(em) === 'postgresql' ? inTripTransaction(em, work) : em.transactional(work);
-}
 
 /**
  * Document 000's five requests as core sees them, once the face has verified the signature.
@@ -47,8 +37,8 @@ export class MonitorReportService {
   /** `/api/report/{pid}/pc`. */
   async reportPayment(em: EntityManager, input: Omit<PaymentReportInput, 'source'>, guard: ReplayGuard): Promise<ReportOutcome> {
     // The replay claim goes in the report's first round trip (ReportMatchingService.report),
-    // and on PostgreSQL the BEGIN and COMMIT ride on its first and last (inReportTransaction).
-    const outcome = await inReportTransaction(em, async (tx) =>
+    // and on PostgreSQL the BEGIN and COMMIT ride on its first and last (inTripTransaction).
+    const outcome = await inTripTransaction(em, async (tx) =>
       this.matching.report(tx, { ...input, source: PaymentReportSource.Pc }, [this.replays.claimStatement(tx, guard, input.now)]),
     );
     if (outcome.order) this.outboxCommitted();
@@ -80,7 +70,7 @@ export class MonitorReportService {
 
   /** `/api/report/third-account`: pays the orders of the merchant the account is registered under. */
   async thirdPartyReport(em: EntityManager, account: ThirdPartyAccount, input: ThirdPartyReportInput, guard: ReplayGuard): Promise<ReportOutcome> {
-    const outcome = await inReportTransaction(em, async (tx) =>
+    const outcome = await inTripTransaction(em, async (tx) =>
       this.matching.report(
         tx,
         { ...input, merchantId: account.merchant.id, source: PaymentReportSource.ThirdAccount, thirdPartyAccountId: account.id },

@@ -67,7 +67,9 @@ export class PayInSettlement {
       // finds the order paid (SQLite has one writer, so its transactions never interleave).
       const order = await lockPayInByPublicId(tx, orderPublicId);
       if (!order) throw new CoreError('not_found', `no pay-in ${orderPublicId}`);
-      return this.settleLocked(tx, order, payment, now);
+      const write = await this.writeSettlement(tx, order, payment, now);
+      if (write.outcome === 'already_paid') return { outcome: 'already_paid', order: await tx.findOneOrFail(PayInOrder, order.id) } as const;
+      return { outcome: 'paid', order: tx.map(PayInOrder, write.paidRow) } as const;
     });
     if (result.outcome === 'paid') this.outboxCommitted();
     return result;
@@ -78,25 +80,10 @@ export class PayInSettlement {
    * refusal is thrown before the first write, so a caller's transaction needs no savepoint.
    * The writes — order paid, amount claim freed, ledger credit, callback owed, and the
    * caller's own `alsoWrite` (e.g. the report's verdict) — go in one round trip; `written`
-   * holds the rows of `alsoWrite`. The caller nudges the outbox relay after its commit when
-   * the outcome is `paid`.
-   */
-  async settleLocked(
-    tx: EntityManager,
-    order: LockedPayIn,
-    payment: ReceivedPayment,
-    now: Date,
-    alsoWrite: Statement[] = [],
-  ): Promise<SettleResult & { written: Rows[] }> {
-    const write = await this.writeSettlement(tx, order, payment, now, alsoWrite);
-    if (write.outcome === 'already_paid') return { outcome: 'already_paid', order: await tx.findOneOrFail(PayInOrder, order.id), written: [] };
-    return { outcome: 'paid', order: tx.map(PayInOrder, write.paidRow), written: write.written };
-  }
-
-  /**
-   * `settleLocked` without making an entity of the order: the monitor report path needs only
-   * its ids, and mapping the row (hydration, identity map, change set at commit) was ~4% of
-   * the all-in-one's profile samples under load (bench/FINDINGS.md).
+   * holds the rows of `alsoWrite`. No entity is made of the order: the monitor report path
+   * needs only its ids, and mapping the row was ~4% of the all-in-one's profile samples
+   * under load (bench/FINDINGS.md). The caller nudges the outbox relay after its commit
+   * when the outcome is `paid`.
    */
   async writeSettlement(
     tx: EntityManager,
