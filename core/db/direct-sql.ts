@@ -1,25 +1,23 @@
+import { Utils } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/knex';
+import type pg from 'pg';
 import { databaseKindOfEm } from './kind.js';
+import { sendPreparedTrip, type BoundStatement } from './pg-prepared-trip.js';
 import type { Rows, Statement } from './raw-sql.js';
 
 /**
  * Hand-written statements sent straight to a pooled PostgreSQL connection, below knex and
- * MikroORM: the text MikroORM would send (its own parameter inlining), without the query
- * builder, runner and transaction objects around it. Measured in process: a statement
- * through `em.execute` cost ~0.2 ms of CPU against ~0.09 ms direct, and a two-trip
- * transaction through `em.transactional` ~0.85 ms against ~0.17 ms (bench/FINDINGS.md).
- * The connections are the pool's own (same type parsers: timestamps stay text), taken and
- * given back through knex's pool.
+ * MikroORM, as prepared statements the connection keeps (core/db/pg-prepared-trip.ts),
+ * without the query builder, runner and transaction objects around them. Measured in
+ * process: a statement through `em.execute` cost ~0.2 ms of CPU against ~0.09 ms direct, and
+ * a two-trip transaction through `em.transactional` ~0.85 ms against ~0.17 ms; preparing
+ * then halved PostgreSQL's own CPU per report (bench/FINDINGS.md). The connections are the
+ * pool's own (same type parsers: timestamps stay text), taken and given back through knex's
+ * pool.
  */
 
-/** The pg client calls used here: a simple query answers one result per statement. */
-interface PgConnection {
-  query(text: string): Promise<PgResult | PgResult[]>;
-}
-
-interface PgResult {
-  rows: Rows;
-}
+/** A pooled connection: knex's pool holds pg clients. */
+type PgConnection = pg.Client;
 
 interface PoolClient {
   acquireConnection(): Promise<PgConnection>;
@@ -30,28 +28,77 @@ function poolOf(em: EntityManager): PoolClient {
   return em.getConnection().getKnex().client as PoolClient;
 }
 
-function textOf(em: EntityManager, statements: readonly Statement[]): string[] {
+/** PostgreSQL takes at most this many parameters in one statement; a longer one goes inlined. */
+const MAX_BIND_PARAMETERS = 65_535;
+
+/**
+ * A statement's `?` placeholders as `$n` parameters in text form, with the conversions
+ * MikroORM's inlining makes (core/db/raw-sql.ts `Statement`): an array is a list of
+ * values, a plain object is JSON, a date an instant (every timestamp column is
+ * timestamptz). A value of any other kind is inlined as MikroORM would quote it.
+ */
+export function boundStatement(em: EntityManager, statement: Statement): BoundStatement {
   const platform = em.getPlatform();
-  return statements.map((s) => platform.formatQuery(s.sql, s.params));
+  if (statement.params.length > MAX_BIND_PARAMETERS) return { text: platform.formatQuery(statement.sql, statement.params), values: [] };
+  const values: BoundStatement['values'] = [];
+  const parameter = (value: unknown): string => {
+    if (Array.isArray(value)) return value.map(parameter).join(', ');
+    const text = parameterText(value);
+    if (text === undefined) return platform.quoteValue(value) as string;
+    values.push(text);
+    return `$${values.length}`;
+  };
+  const { sql, params } = statement;
+  let text = '';
+  let from = 0;
+  let next = 0;
+  for (let at = sql.indexOf('?'); at !== -1; at = sql.indexOf('?', from)) {
+    if (sql[at - 1] === '\\') {
+      text += `${sql.slice(from, at - 1)}?`;
+      from = at + 1;
+    } else if (sql[at + 1] === '?') {
+      text += sql.slice(from, at) + platform.quoteIdentifier(params[next++] as string);
+      from = at + 2;
+    } else {
+      text += sql.slice(from, at) + parameter(params[next++]);
+      from = at + 1;
+    }
+  }
+  return { text: text + sql.slice(from), values };
 }
 
-async function send(connection: PgConnection, texts: string[], expected: number): Promise<PgResult[]> {
-  const answered = await connection.query(texts.join(';\n'));
-  const results = Array.isArray(answered) ? answered : [answered];
-  if (results.length !== expected) throw new Error(`one round trip of ${expected} statements answered ${results.length} results`);
-  return results;
+function parameterText(value: unknown): string | Buffer | null | undefined {
+  if (value === null || value === undefined) return null;
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+    case 'bigint':
+    case 'boolean':
+      return String(value);
+  }
+  if (value instanceof Date) return value.toISOString();
+  if (Buffer.isBuffer(value)) return value;
+  if (Utils.isPlainObject(value)) return JSON.stringify(value);
+  return undefined;
+}
+
+function send(em: EntityManager, connection: PgConnection, statements: readonly Statement[], opening = false, closing = false): Promise<Rows[]> {
+  const bound = statements.map((s) => boundStatement(em, s));
+  if (opening) bound.unshift({ text: 'begin', values: [] });
+  if (closing) bound.push({ text: 'commit', values: [] });
+  return sendPreparedTrip(connection, bound);
 }
 
 /**
  * Runs statements outside any transaction in one round trip on a connection of its own
- * (PostgreSQL runs a multi-statement simple query as one implicit transaction).
+ * (PostgreSQL runs the statements before one Sync as one implicit transaction).
  */
 export async function runDirect(em: EntityManager, statements: readonly Statement[]): Promise<Rows[]> {
   const pool = poolOf(em);
   const connection = await pool.acquireConnection();
   try {
-    const results = await send(connection, textOf(em, statements), statements.length);
-    return results.map((r) => r.rows);
+    return await send(em, connection, statements);
   } finally {
     await pool.releaseConnection(connection);
   }
@@ -74,11 +121,10 @@ class TripTransaction {
       throw new Error(`a statement after the transaction ${this.state === 'committed' ? 'committed' : 'failed'}`);
     }
     const opening = this.state === 'new';
-    const texts = [...(opening ? ['begin'] : []), ...textOf(this.em, statements), ...(last ? ['commit'] : [])];
     try {
-      const results = await send(this.connection, texts, texts.length);
+      const results = await send(this.em, this.connection, statements, opening, last);
       this.state = last ? 'committed' : 'open';
-      return results.slice(opening ? 1 : 0, opening ? 1 + statements.length : statements.length).map((r) => r.rows);
+      return results.slice(opening ? 1 : 0, (opening ? 1 : 0) + statements.length);
     } catch (e) {
       // PostgreSQL skipped the rest of the trip (the COMMIT too) and aborted the transaction.
       this.state = 'failed';

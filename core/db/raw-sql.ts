@@ -24,13 +24,14 @@ export interface CheckedStatement {
 
 /**
  * Runs statements that do not depend on each other's results, in order, and returns each
- * one's rows. On PostgreSQL they go in ONE round trip: parameters are inlined (MikroORM's
- * escaping), so the text is sent by the simple-query protocol, which takes several
- * statements; inside a transaction an error in any of them aborts it like any other failed
- * statement. Outside a transaction, and in an `inTripTransaction`, the trip goes straight
- * to a pooled connection (core/db/direct-sql.ts); `last` marks the final trip of an
- * `inTripTransaction`'s work, which then carries its COMMIT (elsewhere it means nothing).
- * SQLite runs in-process, so there is no round trip to save: one by one.
+ * one's rows. On PostgreSQL they go in ONE round trip; an error in any of them skips the
+ * rest and aborts the transaction (outside one, the trip is its own implicit transaction).
+ * Outside a transaction, and in an `inTripTransaction`, the trip goes straight to a pooled
+ * connection as prepared statements it keeps (core/db/direct-sql.ts); inside an ORM
+ * transaction, as one text with MikroORM's inlining (the simple-query protocol). `last`
+ * marks the final trip of an `inTripTransaction`'s work, which then carries its COMMIT
+ * (elsewhere it means nothing). SQLite runs in-process, so there is no round trip to
+ * save: one by one.
  */
 export async function runInOneTrip(em: EntityManager, statements: readonly Statement[], options: { last?: boolean } = {}): Promise<Rows[]> {
   const trips = tripTransactionOf(em);
