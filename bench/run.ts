@@ -44,7 +44,7 @@ const DASHBOARD_MERCHANTS = 32;
 
 const plans = {
   ingestion: quick ? { maxReports: 1500, maxSeconds: 4, warmupReports: 150, ceilingSeconds: 2 } : { maxReports: 15_000, maxSeconds: 10, warmupReports: 400, ceilingSeconds: 5 },
-  money: quick ? { seconds: 3, drainSeconds: 10 } : { seconds: 8, drainSeconds: 20 },
+  money: quick ? { seconds: 3, warmupSeconds: 1, drainSeconds: 10 } : { seconds: 8, warmupSeconds: 2, drainSeconds: 20 },
   throughput: quick ? { deliveries: 1000, noopJobs: 5000, maxSeconds: 30 } : { deliveries: 4000, noopJobs: 20_000, maxSeconds: 60 },
   gateway: quick ? { seconds: 2, rounds: 1 } : { seconds: 5, rounds: 2 },
 };

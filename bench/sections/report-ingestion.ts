@@ -57,7 +57,7 @@ export async function measureIngestion(stack: BenchStack, shop: MonitorShop, pla
     await ceiling.measure(2);
     const warmupOrders = await openIngestOrders(stack, shop, 'warmup', plan.warmupReports, 100_000);
     const warm = await ingest('ingestion warm-up', warmupOrders, 20);
-    const count = Math.min(plan.maxReports, Math.max(200, Math.ceil(warm.rps * plan.maxSeconds * 3)));
+    const count = Math.min(plan.maxReports, Math.max(200, Math.ceil(warm.rps * plan.maxSeconds * 5)));
     const opening = Date.now();
     const orders = await openIngestOrders(stack, shop, 'measured', count, 200_000);
     log(`warm-up ingestion ran at ${warm.rps.toFixed(0)} reports/s; opened ${count} pending orders for the measured run in ${((Date.now() - opening) / 1000).toFixed(1)} s`);

@@ -19,7 +19,7 @@ export interface FixedRateResult {
   sent: number;
   /** Requests actually started per second (below `rate` when this process could not keep up). */
   achievedRate: number;
-  /** Reply latency of each request, in ms, and how many were not 2xx or failed. */
+  /** Reply latency of each request by its number, in ms (a hole where it failed), and how many were not 2xx or failed. */
   replyLatencies: number[];
   non2xx: number;
   errors: number;
@@ -59,7 +59,7 @@ export async function sendAtFixedRate(opts: FixedRateOptions): Promise<FixedRate
       (res) => {
         res.resume();
         res.on('end', () => {
-          replyLatencies.push(performance.now() - startedAt);
+          replyLatencies[n] = performance.now() - startedAt;
           if (!res.statusCode || res.statusCode < 200 || res.statusCode >= 300) non2xx++;
           settle();
         });
