@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresBase, setupTestCore } from '../../test/support/core.js';
-import { PREPARED_PER_CONNECTION } from './pg-prepared-trip.js';
+import { preparedStatementPolicy } from './pg-prepared-trip.js';
 import { runInOneTrip, type Statement } from './raw-sql.js';
 
 // Prepared trips are PostgreSQL's alone. A pool of ONE connection, so every trip below runs
@@ -85,7 +85,8 @@ describe('statements sent in one round trip on PostgreSQL (prepared, one Sync)',
     expect(await preparedLike(marker)).toHaveLength(1);
   });
 
-  it(`keeps at most ${PREPARED_PER_CONNECTION} statements per connection, closing the least recently used`, async () => {
+  it(`keeps at most ${preparedStatementPolicy.perConnection} statements per connection, closing the least recently used`, async () => {
+    const PREPARED_PER_CONNECTION = preparedStatementPolicy.perConnection;
     const marker = randomUUID();
     const numbered = (i: number) => select(`select ?::int + ${i} as n /* ${marker} */`, [1]);
     const used = PREPARED_PER_CONNECTION + 25;
@@ -97,6 +98,26 @@ describe('statements sent in one round trip on PostgreSQL (prepared, one Sync)',
     expect(kept.some((k) => k.statement.includes(`+ ${used - 1} as n`))).toBe(true);
     // An evicted statement is simply prepared again.
     expect(await trip([numbered(0)])).toEqual([[{ n: 1 }]]);
+  });
+
+  it('prepares a statement again once it is older than its maximum age, so its plan sees the tables as they are now', async () => {
+    const marker = randomUUID();
+    const count = select(`select count(*)::int as n from prepared_probe /* ${marker} */`);
+    const maxAge = preparedStatementPolicy.maxAgeMs;
+    preparedStatementPolicy.maxAgeMs = 100;
+    try {
+      await trip([count]);
+      await trip([count]);
+      const [young] = await preparedLike(marker);
+      expect(young!.runs).toBe(2);
+      await new Promise((r) => setTimeout(r, 150));
+      await trip([count]);
+      const kept = await preparedLike(marker);
+      // The old one was closed: one statement, run once since it was prepared again.
+      expect(kept).toEqual([{ statement: young!.statement, runs: 1 }]);
+    } finally {
+      preparedStatementPolicy.maxAgeMs = maxAge;
+    }
   });
 
   it('after a table changed under a kept plan (a migration elsewhere) fails that trip once, then plans afresh', async () => {
