@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Core } from '../core/core.js';
+import { OutboxWakeupListener, outboxWakeupSender } from '../core/outbox/wakeup.js';
 import { OutboxRelay } from '../workers/outbox-relay.js';
 import { evictionPolicyWarning, producerConnection } from '../workers/redis.js';
 import { WorkerRuntime } from '../workers/runtime.js';
@@ -52,20 +53,28 @@ export async function startRole(role: Role, core: Core, redisUrl: string | null,
   const prefix = core.config.REDIS_PREFIX;
   let workers: WorkerRuntime | undefined;
   let relay: OutboxRelay | undefined;
+  let wakeups: OutboxWakeupListener | undefined;
+  const onPostgres = core.config.databaseKind === 'postgresql';
   if (role === 'all' || role === 'workers') {
-    relay = new OutboxRelay(core, producer, log.child({ component: 'outbox-relay' }), {
+    const relayLog = log.child({ component: 'outbox-relay' });
+    relay = new OutboxRelay(core, producer, relayLog, {
       pollMs: core.config.OUTBOX_POLL_MS,
       prefix,
       firstAttempts: core.config.CALLBACK_FIRST_ATTEMPTS > 0 ? { limit: core.config.CALLBACK_FIRST_ATTEMPTS } : undefined,
     });
     core.onOutboxCommitted(() => relay!.nudge());
+    // Work committed by other processes (`api` roles, the CLI) wakes this relay at once.
+    if (onPostgres) wakeups = new OutboxWakeupListener(core.config.DATABASE_URL, () => relay!.nudge(), relayLog);
     relay.start();
+    wakeups?.start();
     workers = new WorkerRuntime(core, redisUrl, prefix, log.child({ component: 'workers' }));
     workers.start();
   }
 
   let http: FastifyInstance | undefined;
   let stopGraph: (() => Promise<void>) | undefined;
+  // An `api` process owes work its relays, elsewhere, would otherwise find at their next poll.
+  if (role === 'api' && onPostgres) core.onOutboxCommitted(outboxWakeupSender(core, log.child({ component: 'outbox-wakeup' })));
   if (role === 'all' || role === 'api') {
     // `all` also serves the federated GraphQL gateway at /graphql, its subgraphs in memory.
     const graph = role === 'all' ? await inProcessGateway(core, log) : undefined;
@@ -80,6 +89,7 @@ export async function startRole(role: Role, core: Core, redisUrl: string | null,
     stop: async () => {
       await http?.close();
       await stopGraph?.();
+      await wakeups?.stop();
       await relay?.stop();
       await workers?.close();
       producer.disconnect();

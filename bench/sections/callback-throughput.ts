@@ -4,6 +4,7 @@ import { runInOneTrip } from '../../core/db/raw-sql.js';
 import { owedCallbackStatements } from '../../core/services/callbacks.js';
 import { callbackDeliveryWorker } from '../../workers/callback-delivery.js';
 import { runNoopJobs, type NoopRun } from '../support/bullmq-noop.js';
+import { cpuSnapshot, describeCpuSplit } from '../support/cpu-split.js';
 import { pollUntil } from '../support/processes.js';
 import { fmt, figure, judged, type SectionReport } from '../support/report.js';
 import { mean } from '../support/stats.js';
@@ -51,8 +52,10 @@ async function deliverBurst(stack: BenchStack, count: number, maxSeconds: number
       await runInOneTrip(em, owed.flatMap((o) => o.statements));
     }
   });
-  // The relay runs in the other process: it finds these rows at its next poll (OUTBOX_POLL_MS).
+  // The relay runs in the other process: this one wakes it over LISTEN/NOTIFY, as an `api`
+  // process does after its commits (its poll, OUTBOX_POLL_MS, is the safety net).
   const committed = performance.now();
+  stack.core.outboxCommitted();
   const em = stack.core.em();
   const delivered = () => em.count(CallbackDelivery, { subjectType: SUBJECT_TYPE, subjectId: { $like: `${runId}-%` }, status: CallbackStatus.Delivered });
   await pollUntil(async () => (await delivered()) >= count, maxSeconds * 1000, 50);
@@ -72,7 +75,9 @@ export async function measureCallbackThroughput(stack: BenchStack, plan: Through
   await deliverBurst(stack, 200, plan.maxSeconds); // warm-up: JIT, pools, keep-alive sockets
   const before: NoopRun = await noop();
   stack.rss.begin('4 callback delivery');
+  const cpuBefore = cpuSnapshot(stack.app.pid);
   const ours = await deliverBurst(stack, plan.deliveries, plan.maxSeconds);
+  const cpu = describeCpuSplit(cpuBefore, cpuSnapshot(stack.app.pid), ours.delivered, 'delivery');
   stack.rss.end();
   const after: NoopRun = await noop();
   const ceiling = mean([before.jobsPerSecond, after.jobsPerSecond]);
@@ -84,6 +89,7 @@ export async function measureCallbackThroughput(stack: BenchStack, plan: Through
       figure('deliveries/s (owed → delivered, all-in-one)', `${fmt.perSecond(ours.perSecond, 'deliveries')} (${fmt.count(ours.delivered)} of ${fmt.count(plan.deliveries)} in ${ours.seconds.toFixed(2)} s; first arrival after ${fmt.ms(ours.firstArrivalMs)})`),
       figure('BullMQ no-op jobs/s (before / after)', `${fmt.perSecond(before.jobsPerSecond, 'jobs')} / ${fmt.perSecond(after.jobsPerSecond, 'jobs')} (${fmt.count(plan.noopJobs)} jobs, concurrency ${concurrency})`),
       judged('ratio to BullMQ no-op', fmt.ratio(ratio), `≥ ${DELIVERY_TARGET_RATIO.toFixed(2)}`, ratio >= DELIVERY_TARGET_RATIO),
+      figure('CPU during the burst (/proc; includes owing the callbacks and polling for the end)', cpu),
     ],
     bounds: [
       'CPU of the two cores, shared by the all-in-one process, PostgreSQL and the receiver (in the bench process): every delivery here is a first attempt, made by the outbox relay without a BullMQ job — claimed in batches of up to 128 (CALLBACK_FIRST_ATTEMPTS) by one conditional UPDATE that also reads the deliveries, POSTed on a kept-alive socket to the checked address, and recorded in a one-statement batch (the moved delivery rows, their attempts and their outbox rows). BullMQ carries only retries, so this path does no Redis work at all; the no-op ceiling is Redis job handling alone, from a pre-filled queue in another process.',

@@ -1,5 +1,6 @@
 import { PaymentReport, PaymentReportStatus } from '../../core/entities/index.js';
 import { runClosedLoop, type ClosedLoopResult } from '../support/closed-loop.js';
+import { cpuSnapshot, describeCpuSplit } from '../support/cpu-split.js';
 import { openPendingOrders, reportUrl, signedReportBody, type MonitorShop, type PendingOrder } from '../support/monitor-fixtures.js';
 import { fmt, figure, judged, type SectionReport } from '../support/report.js';
 import { mean } from '../support/stats.js';
@@ -64,7 +65,9 @@ export async function measureIngestion(stack: BenchStack, shop: MonitorShop, pla
 
     const before = await ceiling.measure(plan.ceilingSeconds);
     stack.rss.begin('2 report ingestion');
+    const cpuBefore = cpuSnapshot(stack.app.pid);
     const run = await ingest('ingestion', orders, plan.maxSeconds);
+    const cpu = describeCpuSplit(cpuBefore, cpuSnapshot(stack.app.pid), run.requests, 'report');
     stack.rss.end();
     const after = await ceiling.measure(plan.ceilingSeconds);
 
@@ -74,13 +77,13 @@ export async function measureIngestion(stack: BenchStack, shop: MonitorShop, pla
       status: PaymentReportStatus.Matched,
     });
     const ceilingRps = mean([before.rps, after.rps]);
-    return { ceiling: ceilingReport([before, after]), ingestion: ingestionReport(run, ceilingRps, matched, count), reportsPerSecond: run.rps };
+    return { ceiling: ceilingReport([before, after]), ingestion: ingestionReport(run, ceilingRps, matched, count, cpu), reportsPerSecond: run.rps };
   } finally {
     await ceiling.stop();
   }
 }
 
-function ingestionReport(run: ClosedLoopResult, ceilingRps: number, matched: number, opened: number): SectionReport {
+function ingestionReport(run: ClosedLoopResult, ceilingRps: number, matched: number, opened: number, cpu: string): SectionReport {
   const ratio = run.rps / ceilingRps;
   return {
     number: 2,
@@ -90,6 +93,7 @@ function ingestionReport(run: ClosedLoopResult, ceilingRps: number, matched: num
       figure('p50 / p99', `${fmt.ms(run.latency.p50)} / ${fmt.ms(run.latency.p99)}`),
       figure('orders paid by the run', `${fmt.count(matched)} of ${fmt.count(opened)} opened; ${fmt.count(run.requests)} replies counted in ${run.seconds.toFixed(1)} s (non-2xx ${run.non2xx}, errors ${run.errors})`),
       judged('ratio to ceiling (1)', fmt.ratio(ratio), `≥ ${INGESTION_TARGET_RATIO.toFixed(2)}`, ratio >= INGESTION_TARGET_RATIO),
+      figure('CPU during the run (/proc)', cpu),
     ],
     bounds: [
       'CPU of the two cores, shared by the one Node process (profiled ~97% busy during the run), PostgreSQL, Redis and the load generator: a matched report is the credential lookup and two round trips to PostgreSQL, sent straight to a pooled connection below knex and MikroORM (BEGIN with the replay claim, accounts, report insert and the candidate orders row-locked; every write of the payment with the COMMIT); its callback is a claim by the relay (one trip), an HTTP POST on a kept-alive socket, and its share of a one-statement attempt record — no Redis. About 30% of the Node process’s samples are its socket writes to PostgreSQL (`writeBuffer`: in this VM a write that wakes a PostgreSQL backend is charged the time that backend runs on the shared core), ~5% GC, the rest request parsing, signature checks, the HTTP client and what is left of the ORM (bench/FINDINGS.md).',

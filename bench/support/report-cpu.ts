@@ -7,43 +7,15 @@
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { bootCore } from '../../app/boot.js';
 import { createScratchDatabase } from '../../core/db/scratch-database.js';
+import { cpuOfProcessesNamed } from './cpu-split.js';
 import { openMonitorShop, openPendingOrders, routeChannelToMonitor, type PendingOrder } from './monitor-fixtures.js';
 
 const WARMUP = 100;
 const baseUrl = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'postgres://postgres@127.0.0.1:5432/test';
 const reports = Number(process.argv.find((a) => a.startsWith('--reports='))?.split('=')[1] ?? 500);
-
-/**
- * CPU time (ms) of every process named postgres on this machine (Linux /proc), so a change
- * that moves work into the database shows up. NaN where /proc cannot be read. The database
- * must be local and otherwise idle for the figure to mean anything.
- */
-function postgresCpuMs(): number {
-  try {
-    let ticks = 0;
-    for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-      let stat: string;
-      try {
-        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      } catch {
-        continue; // gone meanwhile
-      }
-      const close = stat.lastIndexOf(')');
-      if (!stat.slice(stat.indexOf('(') + 1, close).startsWith('postgres')) continue;
-      const fields = stat.slice(close + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
-    }
-    return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return Number.NaN;
-  }
-}
-/** USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK). */
-const CLOCK_TICKS_PER_SECOND = 100;
 
 const scratch = await createScratchDatabase(baseUrl, 'cpu');
 const core = await bootCore({
@@ -73,11 +45,11 @@ try {
   };
   for (let n = 0; n < WARMUP; n++) await report(orders[n]!, n);
   const cpu = process.cpuUsage();
-  const postgresBefore = postgresCpuMs();
+  const postgresBefore = cpuOfProcessesNamed('postgres');
   const started = performance.now();
   for (let n = WARMUP; n < orders.length; n++) await report(orders[n]!, n);
   const used = process.cpuUsage(cpu);
-  const postgresUsed = postgresCpuMs() - postgresBefore;
+  const postgresUsed = cpuOfProcessesNamed('postgres') - postgresBefore;
   const ms = (us: number) => (us / 1000 / reports).toFixed(3);
   const postgres = Number.isNaN(postgresUsed) ? 'not readable' : `${(postgresUsed / reports).toFixed(3)} ms`;
   console.log(`${reports} reports: ${ms(used.user + used.system)} ms CPU here, PostgreSQL ${postgres} CPU, ${((performance.now() - started) / reports).toFixed(3)} ms wall per report`);

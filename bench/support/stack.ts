@@ -3,9 +3,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { pino } from 'pino';
 import { bootCore } from '../../app/boot.js';
 import type { Core } from '../../core/core.js';
 import { createScratchDatabase, type ScratchDatabase } from '../../core/db/scratch-database.js';
+import { outboxWakeupSender } from '../../core/outbox/wakeup.js';
 import { startBenchReceiver, type BenchReceiver } from './callback-receiver.js';
 import { freePort, startNodeProcess, waitUntilServing, type BenchProcess } from './processes.js';
 import { RssSampler } from './rss-sampler.js';
@@ -90,7 +92,9 @@ export async function startStack(opts: StackOptions): Promise<BenchStack> {
     await waitUntilServing(app, `${baseUrl}/readyz`, 90_000);
 
     // Migrated by the all-in-one process; this core only writes fixtures through services.
+    // What it owes wakes the all-in-one's relay as an `api` process's commits would.
     const core = await bootCore({ env, migrate: false });
+    core.onOutboxCommitted(outboxWakeupSender(core, pino({ level: 'warn' })));
     cleanups.push(() => core.orm.close(true));
     const receiver = await startBenchReceiver();
     cleanups.push(() => receiver.close());
