@@ -93,7 +93,7 @@ export const configDescriptions: Record<keyof RawConfig, string> = {
   HEARTBEAT_OFFLINE_SECONDS: 'a monitor client silent this long is marked offline',
   AMOUNT_STEP_COUNT: 'how many 1-fen steps the monitor channel tries to make an amount unique',
   AMOUNT_STEP_DIRECTION: '`down`, `up` or `both`: direction of those steps',
-  OUTBOX_POLL_MS: 'how often the outbox relay looks for committed rows',
+  OUTBOX_POLL_MS: 'how often the outbox relay looks for committed rows it was not told of (its own process tells it at once; on PostgreSQL so do `api` processes, by NOTIFY)',
   SHUTDOWN_GRACE_MS: 'SIGTERM: time allowed to drain HTTP and workers',
 };
 
