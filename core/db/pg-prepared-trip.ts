@@ -101,10 +101,6 @@ class PreparedStatements {
     this.preparedAt.delete(name);
     this.closing.push(name);
   }
-
-  get size(): number {
-    return this.byText.size;
-  }
 }
 
 const preparedByConnection = new WeakMap<pg.Client, PreparedStatements>();
@@ -113,11 +109,6 @@ function preparedOf(client: pg.Client): PreparedStatements {
   let prepared = preparedByConnection.get(client);
   if (!prepared) preparedByConnection.set(client, (prepared = new PreparedStatements()));
   return prepared;
-}
-
-/** How many statements a connection keeps prepared (tests). */
-export function preparedCount(client: pg.Client): number {
-  return preparedByConnection.get(client)?.size ?? 0;
 }
 
 /** pg internals this module relies on: the connection's protocol writer and its type parsers. */
