@@ -39,7 +39,8 @@ const MAX_BIND_PARAMETERS = 65_535;
  */
 export function boundStatement(em: EntityManager, statement: Statement): BoundStatement {
   const platform = em.getPlatform();
-  if (statement.params.length > MAX_BIND_PARAMETERS) return { text: platform.formatQuery(statement.sql, statement.params), values: [] };
+  const count = statement.params.reduce<number>((n, p) => n + (Array.isArray(p) ? p.length : 1), 0);
+  if (count > MAX_BIND_PARAMETERS) return { text: platform.formatQuery(statement.sql, statement.params), values: [] };
   const values: BoundStatement['values'] = [];
   const parameter = (value: unknown): string => {
     if (Array.isArray(value)) return value.map(parameter).join(', ');

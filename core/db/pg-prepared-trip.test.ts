@@ -65,6 +65,11 @@ describe('statements sent in one round trip on PostgreSQL (prepared, one Sync)',
     expect(second).toMatchObject({ at: null, doc: null, raw: null, flag: false });
   });
 
+  it('inlines a statement with more values than PostgreSQL binds (65,535), as MikroORM would have', async () => {
+    const ids = Array.from({ length: 70_000 }, (_, i) => -1 - i);
+    expect(await trip([select('select count(*)::int as n from prepared_probe where id in (?)', [ids])])).toEqual([[{ n: 0 }]]);
+  });
+
   it('outside a transaction runs the trip as one implicit transaction: a failed statement undoes the ones before it', async () => {
     const p = randomUUID();
     const insert = (label: string): Statement => ({ sql: 'insert into prepared_probe (label) values (?)', params: [label] });
