@@ -1,13 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { resolve } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Channel } from '../core/entities/index.js';
 import { startCallbackReceiver, type CallbackReceiver } from './support/callback-receiver.js';
 import { postgresBase, setupTestCore } from './support/core.js';
 import { issueMonitorMerchant, nowSeconds, onlineAccount, postJson, signed } from './support/doc000.js';
-import { freePort, repoRoot, waitFor } from './support/processes.js';
+import { freePort, spawnOnTestDatabase, waitFor } from './support/processes.js';
 import { dropPrefix, testRedisUrl, uniquePrefix } from './support/redis.js';
 import { workerConnection } from '../workers/redis.js';
 
@@ -25,24 +24,13 @@ let apiUrl = '';
 const ALIPAY_CHANNEL = 2;
 
 function startRole(role: 'api' | 'workers', port: number): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(repoRoot, 'app/main.ts'), role], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      DATABASE_URL: core.databaseUrl,
-      SECRET_KEY: core.secretKeyHex,
-      REDIS_URL: testRedisUrl,
-      REDIS_PREFIX: prefix,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      CALLBACK_ALLOW_LOOPBACK: 'true',
-      OUTBOX_POLL_MS: '60000',
-      DATABASE_POOL_SIZE: '2',
-    },
-  });
+  const child = spawnOnTestDatabase(
+    'app/main.ts',
+    [role],
+    { databaseUrl: core.databaseUrl, secretKeyHex: core.secretKeyHex, redisPrefix: prefix },
+    { HOST: '127.0.0.1', PORT: String(port), OUTBOX_POLL_MS: '60000', DATABASE_POOL_SIZE: '2' },
+    ['ignore', 'ignore', 'inherit'],
+  );
   children.push(child);
   return child;
 }

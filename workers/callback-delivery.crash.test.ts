@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { resolve } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { CallbackStatus, OutboxMessage } from '../core/entities/index.js';
 import { oweCallback } from '../core/services/callbacks.js';
 import { startCallbackReceiver } from '../test/support/callback-receiver.js';
 import { setupTestCore } from '../test/support/core.js';
-import { repoRoot, waitFor } from '../test/support/processes.js';
+import { spawnOnTestDatabase, waitFor } from '../test/support/processes.js';
 import { dropPrefix, testRedisUrl, uniquePrefix } from '../test/support/redis.js';
 import { workerConnection } from './redis.js';
 
@@ -29,18 +28,11 @@ afterAll(async () => {
 
 /** The `workers` role in its own process, on this file's database and Redis prefix. */
 function startWorkersProcess(firstAttempts: string): { child: ChildProcess; ready: Promise<void> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(repoRoot, 'test/support/workers-process.ts')], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      DATABASE_URL: core.databaseUrl,
-      SECRET_KEY: core.secretKeyHex,
-      REDIS_URL: testRedisUrl,
-      REDIS_PREFIX: prefix,
-      CALLBACK_ALLOW_LOOPBACK: 'true',
+  const child = spawnOnTestDatabase(
+    'test/support/workers-process.ts',
+    [],
+    { databaseUrl: core.databaseUrl, secretKeyHex: core.secretKeyHex, redisPrefix: prefix },
+    {
       // Longer than the test holds the first request, so the worker dies mid-attempt.
       CALLBACK_TIMEOUT_MS: '30000',
       CALLBACK_RETRY_SCALE: '0.001',
@@ -49,7 +41,8 @@ function startWorkersProcess(firstAttempts: string): { child: ChildProcess; read
       OUTBOX_POLL_MS: '50',
       CALLBACK_FIRST_ATTEMPTS: firstAttempts,
     },
-  });
+    ['ignore', 'pipe', 'pipe'],
+  );
   children.push(child);
   let output = '';
   const ready = new Promise<void>((res, rej) => {

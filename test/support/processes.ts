@@ -1,5 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { resolve } from 'node:path';
+import { testRedisUrl } from './redis.js';
 export { freePort } from '../../app/free-port.js';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
@@ -27,6 +28,35 @@ export function spawnTs(entry: string, args: string[], opts: { cwd?: string; env
     child.on('exit', (code, signal) => res({ code, signal, at: Date.now() })),
   );
   return { child, output: () => out, exited };
+}
+
+/**
+ * A TypeScript entry of this repo as its own node process on a test core's database and a
+ * Redis prefix: `node --import tsx`, not the tsx binary, which forks a second process, so
+ * a signal sent to the child reaches the real one.
+ */
+export function spawnOnTestDatabase(
+  entry: string,
+  args: string[],
+  on: { databaseUrl: string; secretKeyHex: string; redisPrefix: string },
+  env: Record<string, string>,
+  stdio: StdioOptions,
+): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', resolve(repoRoot, entry), ...args], {
+    cwd: repoRoot,
+    stdio,
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: on.databaseUrl,
+      SECRET_KEY: on.secretKeyHex,
+      REDIS_URL: testRedisUrl,
+      REDIS_PREFIX: on.redisPrefix,
+      CALLBACK_ALLOW_LOOPBACK: 'true',
+      ...env,
+    },
+  });
 }
 
 /** Polls `probe` until it returns true or `ms` pass. */
