@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxWakeupListener, outboxWakeupSender } from '../core/outbox/wakeup.js';
 import { oweCallback } from '../core/services/callbacks.js';
-import { receiversClosedAfterEach } from '../test/support/callback-receiver.js';
+import { receiversClosedAfterEach, startCallbackReceiver } from '../test/support/callback-receiver.js';
 import { postgresBase, setupTestCore } from '../test/support/core.js';
 import { waitFor } from '../test/support/processes.js';
 import { dropPrefix, silentLog, testRedisUrl, uniquePrefix } from '../test/support/redis.js';
@@ -24,9 +24,17 @@ let owed = 0;
 
 beforeAll(async () => {
   await observer.connect();
+  // The relay makes a pass when its Redis connection becomes ready: not during the tests.
+  expect(await waitFor(async () => producer.status === 'ready', 10_000, 10)).toBe(true);
   relay.start();
   listener.start();
-  await waitFor(async () => listener.backendPid !== null, 5000, 10);
+  expect(await waitFor(async () => listener.backendPid !== null, 10_000, 10)).toBe(true);
+  // One delivery end to end, so the passes of the start (and of the listener's first
+  // wake-up) are over before a test counts on the relay being still.
+  const warmup = await startCallbackReceiver(() => ({ status: 200, body: 'success' }));
+  await oweOne(`${warmup.url}/cb`, wakeRelays);
+  await warmup.waitForRequests(1, 10_000);
+  await warmup.close();
 });
 
 afterAll(async () => {
