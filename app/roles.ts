@@ -63,7 +63,7 @@ export async function startRole(role: Role, core: Core, redisUrl: string | null,
       firstAttempts: core.config.CALLBACK_FIRST_ATTEMPTS > 0 ? { limit: core.config.CALLBACK_FIRST_ATTEMPTS } : undefined,
     });
     core.onOutboxCommitted(() => relay!.nudge());
-    // Work committed by other processes (`api` roles, the CLI) wakes this relay at once.
+    // Work committed by `api` processes wakes this relay at once (they NOTIFY; the CLI does not).
     if (onPostgres) wakeups = new OutboxWakeupListener(core.config.DATABASE_URL, () => relay!.nudge(), relayLog);
     relay.start();
     wakeups?.start();

@@ -1,12 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Channel } from '../core/entities/index.js';
 import { startCallbackReceiver, type CallbackReceiver } from './support/callback-receiver.js';
 import { postgresBase, setupTestCore } from './support/core.js';
 import { issueMonitorMerchant, nowSeconds, onlineAccount, postJson, signed } from './support/doc000.js';
-import { freePort, spawnOnTestDatabase, waitFor } from './support/processes.js';
+import { freePort, spawnOnTestDatabase, stopChildren, waitFor } from './support/processes.js';
 import { dropPrefix, testRedisUrl, uniquePrefix } from './support/redis.js';
 import { workerConnection } from '../workers/redis.js';
 
@@ -52,10 +51,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
-  const exits = running.map((c) => once(c, 'exit'));
-  for (const c of running) c.kill('SIGTERM');
-  await Promise.all(exits);
+  await stopChildren(children, 'SIGTERM');
   await receiver.close();
   await observer.end();
   const redis = workerConnection(testRedisUrl);

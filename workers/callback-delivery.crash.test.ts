@@ -5,7 +5,7 @@ import { CallbackStatus, OutboxMessage } from '../core/entities/index.js';
 import { oweCallback } from '../core/services/callbacks.js';
 import { startCallbackReceiver } from '../test/support/callback-receiver.js';
 import { setupTestCore } from '../test/support/core.js';
-import { spawnOnTestDatabase, waitFor } from '../test/support/processes.js';
+import { spawnOnTestDatabase, stopChildren, waitFor } from '../test/support/processes.js';
 import { dropPrefix, testRedisUrl, uniquePrefix } from '../test/support/redis.js';
 import { workerConnection } from './redis.js';
 
@@ -16,10 +16,7 @@ const receiver = await startCallbackReceiver((_req, i) => (i % 2 === 0 ? 'hang' 
 const children: ChildProcess[] = [];
 
 afterAll(async () => {
-  const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
-  const exits = running.map((c) => once(c, 'exit'));
-  for (const c of running) c.kill('SIGKILL');
-  await Promise.all(exits);
+  await stopChildren(children, 'SIGKILL');
   await receiver.close();
   const redis = workerConnection(testRedisUrl);
   await dropPrefix(redis, prefix);

@@ -91,8 +91,8 @@ class PreparedStatements {
     for (const [text, name] of this.byText) {
       if (all || uncertain.has(name)) this.forget(text, name);
     }
-    // Closing a name twice, or one that was never prepared, is not an error.
-    this.closing.push(...trip.close, ...trip.parsedNow);
+    // The closes the trip carried are sent again: closing a name twice is not an error.
+    this.closing.push(...trip.close);
   }
 
   /** Closed at the start of the next trip. */

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { testRedisUrl } from './redis.js';
 export { freePort } from '../../app/free-port.js';
@@ -57,6 +58,14 @@ export function spawnOnTestDatabase(
       ...env,
     },
   });
+}
+
+/** Sends `signal` to every child still running and waits until each has exited. */
+export async function stopChildren(children: readonly ChildProcess[], signal: NodeJS.Signals): Promise<void> {
+  const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
+  const exits = running.map((c) => once(c, 'exit'));
+  for (const c of running) c.kill(signal);
+  await Promise.all(exits);
 }
 
 /** Polls `probe` until it returns true or `ms` pass. */
