@@ -6,7 +6,7 @@
  * Options: `--only=1,2,3` (sections; 6 is always reported), `--profile` (the all-in-one
  * process runs with --cpu-prof; the profile's path is printed), `--quick` (short runs while
  * developing the harness), `--money-rate=N` (section 3 at N reports/s instead of the rate
- * section 2 measured). BENCH_APP_NODE_ARGS adds node flags to the all-in-one process
+ * section 2 measured), `--deliveries=N` (section 4's burst). BENCH_APP_NODE_ARGS adds node flags to the all-in-one process
  * (e.g. `--trace-gc`); BENCH_POSTGRES_URL / BENCH_REDIS_URL override the local servers.
  */
 import 'reflect-metadata';
@@ -33,6 +33,8 @@ const profile = args.includes('--profile');
 const quick = args.includes('--quick');
 /** Section 3 at this rate, without section 2 choosing it (for profiling the money path alone). */
 const moneyRate = Number(args.find((a) => a.startsWith('--money-rate='))?.slice('--money-rate='.length) ?? Number.NaN);
+/** Section 4's burst size instead of the plan's (for profiling the delivery path alone). */
+const deliveries = Number(args.find((a) => a.startsWith('--deliveries='))?.slice('--deliveries='.length) ?? Number.NaN);
 const wanted = (n: number) => !only || only.includes(n);
 
 const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -45,7 +47,10 @@ const DASHBOARD_MERCHANTS = 32;
 const plans = {
   ingestion: quick ? { maxReports: 1500, maxSeconds: 4, warmupReports: 150, ceilingSeconds: 2 } : { maxReports: 15_000, maxSeconds: 10, warmupReports: 400, ceilingSeconds: 5 },
   money: quick ? { seconds: 3, warmupSeconds: 1, drainSeconds: 10 } : { seconds: 8, warmupSeconds: 2, drainSeconds: 20 },
-  throughput: quick ? { deliveries: 1000, noopJobs: 5000, maxSeconds: 30 } : { deliveries: 4000, noopJobs: 20_000, maxSeconds: 60 },
+  throughput: {
+    ...(quick ? { deliveries: 1000, noopJobs: 5000, maxSeconds: 30 } : { deliveries: 4000, noopJobs: 20_000, maxSeconds: 60 }),
+    ...(Number.isFinite(deliveries) ? { deliveries } : {}),
+  },
   gateway: quick ? { seconds: 2, rounds: 1 } : { seconds: 5, rounds: 2 },
 };
 

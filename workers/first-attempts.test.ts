@@ -119,6 +119,19 @@ describe('callback first attempts made by the outbox relay', () => {
     for (const id of ids) await settled(id);
   });
 
+  it('hands a callback released to a later time (Redis was down at its retry) to a delayed job, not to a first attempt', async () => {
+    const id = '00000000-0000-4000-8000-00000000f2f2';
+    const at = new Date(Date.now() + 60_000);
+    await core.em().transactional((tx) => oweWork(tx, 'callbacks', { deliveryId: id }, { id, runAt: at }));
+    core.outboxCommitted();
+    expect(await waitFor(async () => (await callbacksQueue.getJob(id)) !== undefined, 3000, 25)).toBe(true);
+    const job = (await callbacksQueue.getJob(id))!;
+    expect(await job.isDelayed()).toBe(true);
+    expect(job.timestamp + job.delay).toBeGreaterThan(at.getTime() - 2000);
+    expect(await core.em().count(OutboxMessage, { id, relayedAt: { $ne: null }, completedAt: null })).toBe(1);
+    await job.remove();
+  });
+
   it('completes a claimed callback row that has no delivery behind it, sending nothing', async () => {
     const id = '00000000-0000-4000-8000-00000000f1f1';
     await core.em().transactional((tx) => oweWork(tx, 'callbacks', { deliveryId: id }, { id }));

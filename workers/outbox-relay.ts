@@ -2,20 +2,18 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Core } from '../core/core.js';
-import { databaseKindOfEm } from '../core/db/kind.js';
 import type { EntityManager } from '@mikro-orm/knex';
-import { dateParam, placeholders, readDate, runInOneTrip, type Statement } from '../core/db/raw-sql.js';
-import { DELIVERY_TO_ATTEMPT_COLUMNS, deliveryToAttemptFromRow } from '../core/services/callback-service.js';
+import { dateParam, placeholders, readDate, runInOneTrip } from '../core/db/raw-sql.js';
+import { deliveryToAttemptFromRow } from '../core/services/callback-service.js';
 import { OutboxMessage } from '../core/entities/index.js';
 import { FirstAttempts, type ClaimedDelivery } from './first-attempts.js';
+import { claimDueCallbacks, rowsToEnqueue } from './outbox-statements.js';
 import { isQueueName, queueDefaults, type QueueName } from './queues.js';
 
 /** What relaying needs of an outbox row. */
 type RelayRow = Pick<OutboxMessage, 'id' | 'topic' | 'payload' | 'runAt'>;
 
 const BATCH = 200;
-/** A callback whose (first) attempt is due: the relay attempts it itself when it can. */
-const DUE_CALLBACK = "topic = 'callbacks' and (run_at is null or run_at <= ?)";
 const SWEEP_PAGE = 500;
 /** How much later than asked a retry job may be due before it is brought forward (addRetryJob). */
 const RETRY_DUE_SLACK_MS = 1000;
@@ -141,16 +139,8 @@ export class OutboxRelay {
     // Hand-written, without entities, in one round trip: a pass follows every commit that
     // owed work. The select runs after the claim, so it never sees a row just claimed.
     const results = await runInOneTrip(em, [
-      ...(room > 0 ? [this.claimStatement(em, now, room)] : []),
-      ...(redisUp
-        ? [
-            {
-              sql: `select id, topic, payload, run_at from outbox_message where relayed_at is null${this.firstAttempts ? ` and not (${DUE_CALLBACK})` : ''} order by created_at, id limit ?`,
-              params: this.firstAttempts ? [dateParam(em, now), BATCH] : [BATCH],
-              returnsRows: true,
-            },
-          ]
-        : []),
+      ...(room > 0 ? [claimDueCallbacks(em, now, room, this.core.config.CALLBACK_LOCK_MS)] : []),
+      ...(redisUp ? [rowsToEnqueue(em, now, { firstAttempts: this.firstAttempts !== null, batch: BATCH })] : []),
     ]);
     const claimed = room > 0 ? results[0]! : [];
     if (claimed.length > 0) this.firstAttempts!.start(claimed.map((r) => claimedDelivery(em, r)), room);
@@ -194,34 +184,6 @@ export class OutboxRelay {
       this.log.warn({ deliveryId, err: (err as Error).message }, 'outbox: could not bring a retry job forward');
     }
     return true;
-  }
-
-  /**
-   * Claims the oldest callbacks due now, up to `room`, for their first attempt here. The
-   * claim is one conditional UPDATE, so two relays never attempt the same row; its
-   * `run_at` (now + CALLBACK_LOCK_MS) is when the sweep may hand a claim whose process died
-   * to BullMQ. On PostgreSQL the same statement reads the claimed deliveries.
-   */
-  private claimStatement(em: EntityManager, now: Date, room: number): Statement {
-    const claimedAt = dateParam(em, now);
-    const lockedUntil = dateParam(em, new Date(now.getTime() + this.core.config.CALLBACK_LOCK_MS));
-    if (databaseKindOfEm(em) === 'postgresql') {
-      // A materialized CTE, because an `IN (… limit n for update skip locked)` subquery may
-      // be rescanned per row and claim more than n.
-      return {
-        sql: `with picked as materialized (select id from outbox_message where relayed_at is null and ${DUE_CALLBACK} order by created_at, id limit ? for update skip locked),
-              claimed as (update outbox_message o set relayed_at = ?, run_at = ? from picked where o.id = picked.id returning o.id)
-              select claimed.id as claimed_id, ${DELIVERY_TO_ATTEMPT_COLUMNS} from claimed left join callback_delivery d on d.id = claimed.id`,
-        params: [claimedAt, room, claimedAt, lockedUntil],
-        returnsRows: true,
-      };
-    }
-    return {
-      sql: `update outbox_message set relayed_at = ?, run_at = ?
-            where id in (select id from outbox_message where relayed_at is null and ${DUE_CALLBACK} order by created_at, id limit ?) returning id as claimed_id`,
-      params: [claimedAt, lockedUntil, claimedAt, room],
-      returnsRows: true,
-    };
   }
 
   /**

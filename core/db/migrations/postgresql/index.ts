@@ -6,6 +6,7 @@ import { Migration20261122015602_seed_platform_accounts } from './Migration20261
 import { Migration20261122041544_ledger_pending_fold } from './Migration20261122041544_ledger_pending_fold.js';
 import { Migration20261122060452_payin_order_account_amount_index } from './Migration20261122060452_payin_order_account_amount_index.js';
 import { Migration20261122082036_payin_paid_by_account } from './Migration20261122082036_payin_paid_by_account.js';
+import { Migration20261122122036_outbox_partial_indexes } from './Migration20261122122036_outbox_partial_indexes.js';
 
 /** Checked-in postgresql migrations, in order. Maintained by `npm run migration:create`. */
 export const postgresqlMigrations: MigrationObject[] = [
@@ -16,4 +17,5 @@ export const postgresqlMigrations: MigrationObject[] = [
   { name: 'Migration20261122041544_ledger_pending_fold', class: Migration20261122041544_ledger_pending_fold },
   { name: 'Migration20261122060452_payin_order_account_amount_index', class: Migration20261122060452_payin_order_account_amount_index },
   { name: 'Migration20261122082036_payin_paid_by_account', class: Migration20261122082036_payin_paid_by_account },
+  { name: 'Migration20261122122036_outbox_partial_indexes', class: Migration20261122122036_outbox_partial_indexes },
 ];
