@@ -50,7 +50,6 @@ beforeAll(async () => {
     const ids = history.slice(at, at + 500);
     await em.execute(`update outbox_message set relayed_at = created_at, completed_at = created_at where id in (${ids.map(() => '?').join(', ')})`, ids, 'run');
   }
-  if (onPostgres) await em.execute('analyze outbox_message');
 });
 
 /** Runs a statement in a transaction that is rolled back, so every test sees the same outbox. */
@@ -78,18 +77,18 @@ interface PlanNode {
   Plans?: PlanNode[];
 }
 
-/** Rows the plan's scans of tables produced or filtered out: what the statement read. */
-function rowsRead(node: PlanNode): number {
-  const scansTable = node['Node Type'].endsWith('Scan') && node['Relation Name'] !== undefined;
+/** Rows the plan's scans of tables (or of one table) produced or filtered out: what the statement read. */
+function rowsRead(node: PlanNode, table?: string): number {
+  const scansTable = node['Node Type'].endsWith('Scan') && node['Relation Name'] !== undefined && (table === undefined || node['Relation Name'] === table);
   const own = scansTable ? (node['Actual Rows'] ?? 0) * (node['Actual Loops'] ?? 1) + (node['Rows Removed by Filter'] ?? 0) : 0;
-  return own + (node.Plans ?? []).reduce((n, child) => n + rowsRead(child), 0);
+  return own + (node.Plans ?? []).reduce((n, child) => n + rowsRead(child, table), 0);
 }
 
 /**
  * PostgreSQL's generic plan of the statement (the one a kept prepared statement ends up
  * with, core/db/pg-prepared-trip.ts), executed in a transaction that is rolled back.
  */
-async function genericPlanRowsRead(statement: Statement): Promise<number> {
+async function genericPlanRowsRead(statement: Statement, table?: string): Promise<number> {
   const { text, values } = boundStatement(core.em(), statement);
   const literal = (v: unknown) => (v === null ? 'null' : `'${String(v).replaceAll("'", "''")}'`);
   const client = new pg.Client({ connectionString: core.databaseUrl });
@@ -101,7 +100,7 @@ async function genericPlanRowsRead(statement: Statement): Promise<number> {
     const result = await client.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(
       `explain (analyze, format json) execute relay_statement(${values.map(literal).join(', ')})`,
     );
-    return rowsRead(result.rows[0]!["QUERY PLAN"][0]!.Plan);
+    return rowsRead(result.rows[0]!['QUERY PLAN'][0]!.Plan, table);
   } finally {
     await client.query('rollback');
     await client.end();
@@ -134,13 +133,24 @@ describe('the outbox relay statements', () => {
     for (const row of rows) expect(backlog.has(String(row.id))).toBe(true);
   });
 
-  it.runIf(onPostgres)('read what they return, not the backlog, with PostgreSQL generic plans', async () => {
-    const claim = await genericPlanRowsRead(claimDueCallbacks(core.em(), now(), ROOM, LOCK_MS));
-    const toEnqueue = await genericPlanRowsRead(rowsToEnqueue(core.em(), now(), { firstAttempts: true, batch: 200 }));
-    // Each reads about what it returns (the claim: its rows, their outbox rows again by key,
-    // their deliveries); reading the backlog or a table would be ≥ 3,000 each.
-    expect(claim).toBeLessThan(ROOM * 4);
-    expect(toEnqueue).toBeLessThan(50);
+  it.runIf(onPostgres)('read what they return, not the backlog, with PostgreSQL generic plans, before and after ANALYZE', async () => {
+    // A new database's tables look empty to the planner until autovacuum analyzes them: the
+    // outbox must not be scanned even then (the claim's update, joined by id, scanned it).
+    // Only the deliveries the claim reads may be, until the stats say the table is large.
+    const outboxRead = async () => ({
+      claim: await genericPlanRowsRead(claimDueCallbacks(core.em(), now(), ROOM, LOCK_MS), 'outbox_message'),
+      toEnqueue: await genericPlanRowsRead(rowsToEnqueue(core.em(), now(), { firstAttempts: true, batch: 200 }), 'outbox_message'),
+    });
+    const fresh = await outboxRead();
+    expect(fresh.claim).toBeLessThan(ROOM * 3);
+    expect(fresh.toEnqueue).toBeLessThan(50);
+
+    await core.em().execute('analyze');
+    const analyzed = await outboxRead();
+    expect(analyzed.claim).toBeLessThan(ROOM * 3);
+    expect(analyzed.toEnqueue).toBeLessThan(50);
+    // Every table, the deliveries included: what the claim returns, its outbox rows again, their deliveries.
+    expect(await genericPlanRowsRead(claimDueCallbacks(core.em(), now(), ROOM, LOCK_MS))).toBeLessThan(ROOM * 4);
   });
 
   it.runIf(!onPostgres)('search the partial indexes, not the table, on SQLite', async () => {

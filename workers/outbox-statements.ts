@@ -26,15 +26,14 @@ export function claimDueCallbacks(em: EntityManager, now: Date, room: number, lo
   const lockedUntil = dateParam(em, new Date(now.getTime() + lockMs));
   if (databaseKindOfEm(em) === 'postgresql') {
     // A materialized CTE, because an `IN (… limit n for update skip locked)` subquery may
-    // be rescanned per row and claim more than n. The update finds the picked rows by key
-    // (`= any`), and each claimed row its delivery (lateral): joined instead, a generic
-    // plan sized `limit ?` as a tenth of the table and hashed a scan of the whole outbox,
-    // history included.
+    // be rescanned per row and claim more than n. The update finds the picked rows by their
+    // physical address (a TID scan, stable while the pick holds their locks): joined by id,
+    // a generic plan with a table's stats still those of a new database (or sizing `limit ?`
+    // as a tenth of the table) scanned the whole outbox per claim.
     return {
-      sql: `with picked as materialized (select id from outbox_message where ${DUE_CALLBACK} order by created_at, id limit ? for update skip locked),
-            claimed as (update outbox_message o set relayed_at = ?, run_at = ? where o.id = any(array(select id from picked)) returning o.id)
-            select claimed.id as claimed_id, d.* from claimed
-            left join lateral (select ${DELIVERY_TO_ATTEMPT_COLUMNS} from callback_delivery d where d.id = claimed.id) d on true`,
+      sql: `with picked as materialized (select ctid, id from outbox_message where ${DUE_CALLBACK} order by created_at, id limit ? for update skip locked),
+            claimed as (update outbox_message o set relayed_at = ?, run_at = ? where o.ctid = any(array(select ctid from picked)) returning o.id)
+            select claimed.id as claimed_id, ${DELIVERY_TO_ATTEMPT_COLUMNS} from claimed left join callback_delivery d on d.id = claimed.id`,
       params: [claimedAt, room, claimedAt, lockedUntil],
       returnsRows: true,
     };
