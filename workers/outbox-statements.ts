@@ -36,6 +36,10 @@ export function claimDueCallbacks(em: EntityManager, now: Date, room: number, lo
             select claimed.id as claimed_id, ${DELIVERY_TO_ATTEMPT_COLUMNS} from claimed left join callback_delivery d on d.id = claimed.id`,
       params: [claimedAt, room, claimedAt, lockedUntil],
       returnsRows: true,
+      // A kept generic plan, made while the outbox was small (a new database, before
+      // autovacuum's first ANALYZE), scanned all of it per claim even so: 4.6 ms a claim in a
+      // burst of 20,000. Planned with its values, it is ~0.1 ms of planning per claim.
+      planEachTime: true,
     };
   }
   return {

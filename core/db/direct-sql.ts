@@ -40,7 +40,7 @@ const MAX_BIND_PARAMETERS = 65_535;
 export function boundStatement(em: EntityManager, statement: Statement): BoundStatement {
   const platform = em.getPlatform();
   const count = statement.params.reduce<number>((n, p) => n + (Array.isArray(p) ? p.length : 1), 0);
-  if (count > MAX_BIND_PARAMETERS) return { text: platform.formatQuery(statement.sql, statement.params), values: [] };
+  if (count > MAX_BIND_PARAMETERS) return { text: platform.formatQuery(statement.sql, statement.params), values: [], planEachTime: true };
   const values: BoundStatement['values'] = [];
   const parameter = (value: unknown): string => {
     if (Array.isArray(value)) return value.map(parameter).join(', ');
@@ -65,7 +65,7 @@ export function boundStatement(em: EntityManager, statement: Statement): BoundSt
       from = at + 1;
     }
   }
-  return { text: text + sql.slice(from), values };
+  return { text: text + sql.slice(from), values, ...(statement.planEachTime ? { planEachTime: true } : {}) };
 }
 
 function parameterText(value: unknown): string | Buffer | null | undefined {

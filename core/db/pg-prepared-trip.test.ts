@@ -81,6 +81,22 @@ describe('statements sent in one round trip on PostgreSQL (prepared, one Sync)',
     expect(await labels(p)).toEqual([`${p}-c`, `${p}-taken`]);
   });
 
+  it('plans a statement marked planEachTime with its values each time, keeping nothing of it, amid kept ones', async () => {
+    const tag = randomUUID();
+    const p = randomUUID();
+    await trip([{ sql: 'insert into prepared_probe (label) values (?), (?)', params: [`${p}-1`, `${p}-2`] }]);
+    const kept = select(`select count(*)::int as n from prepared_probe where label like ? /* kept ${tag} */`, [`${p}%`]);
+    const eachTime = (label: string): Statement => ({ ...select(`select label from prepared_probe where label = ? /* each ${tag} */`, [label]), planEachTime: true });
+    for (const label of [`${p}-1`, `${p}-2`]) {
+      const [before, found, after] = await trip([kept, eachTime(label), kept]);
+      expect(before).toEqual([{ n: 2 }]);
+      expect(found).toEqual([{ label }]);
+      expect(after).toEqual([{ n: 2 }]);
+    }
+    expect(await preparedLike(`each ${tag}`)).toEqual([]);
+    expect(await preparedLike(`kept ${tag}`)).toEqual([expect.objectContaining({ runs: 4 })]);
+  });
+
   it('prepares again a statement whose trip failed, leaving nothing prepared twice', async () => {
     const marker = randomUUID();
     const fresh = select(`select count(*)::int as n from prepared_probe /* ${marker} */`);

@@ -18,6 +18,8 @@ import type { Rows } from './raw-sql.js';
 export interface BoundStatement {
   text: string;
   values: Array<string | Buffer | null>;
+  /** Sent as the unnamed statement, which PostgreSQL plans with these values and does not keep. */
+  planEachTime?: boolean;
 }
 
 /**
@@ -53,7 +55,12 @@ class PreparedStatements {
     const parsedNow: string[] = [];
     const inTrip = new Set<string>();
     const now = Date.now();
-    for (const { text } of statements) {
+    for (const { text, planEachTime } of statements) {
+      if (planEachTime) {
+        names.push('');
+        parse.push(true);
+        continue;
+      }
       let name = this.byText.get(text);
       if (name !== undefined && !inTrip.has(name) && now - this.preparedAt.get(name)! > preparedStatementPolicy.maxAgeMs) {
         this.forget(text, name);

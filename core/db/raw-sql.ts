@@ -8,6 +8,12 @@ export interface Statement {
   params: unknown[];
   /** It selects or has RETURNING (SQLite runs the others with `run`). */
   returnsRows?: boolean;
+  /**
+   * PostgreSQL plans it with its values every time instead of keeping it prepared
+   * (core/db/pg-prepared-trip.ts): for a statement whose text varies with its batch size, or
+   * whose best plan depends on the size of a table that changes within seconds.
+   */
+  planEachTime?: boolean;
 }
 
 export type Rows = Array<Record<string, unknown>>;

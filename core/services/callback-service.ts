@@ -288,6 +288,8 @@ async function recordInOneStatement(em: EntityManager, judged: JudgedAttempt[], 
       CallbackStatus.Pending,
       ],
       returnsRows: true,
+      // Its text varies with the batch size, and the tables it joins grow during a burst.
+      planEachTime: true,
     },
   ]);
   const movedTo = new Set(moved!.map((r) => `${r.id}#${Number(r.attempt_count)}`));
