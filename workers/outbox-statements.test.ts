@@ -133,32 +133,36 @@ describe('the outbox relay statements', () => {
     for (const row of rows) expect(backlog.has(String(row.id))).toBe(true);
   });
 
-  it.runIf(onPostgres)('read what they return, not the backlog, with PostgreSQL generic plans, before and after ANALYZE', async () => {
-    // A new database's tables look empty to the planner until autovacuum analyzes them: the
-    // outbox must not be scanned even then (the claim's update, joined by id, scanned it).
-    // Only the deliveries the claim reads may be, until the stats say the table is large.
-    const outboxRead = async () => ({
-      claim: await genericPlanRowsRead(claimDueCallbacks(core.em(), now(), ROOM, LOCK_MS), 'outbox_message'),
-      toEnqueue: await genericPlanRowsRead(rowsToEnqueue(core.em(), now(), { firstAttempts: true, batch: 200 }), 'outbox_message'),
-    });
-    const fresh = await outboxRead();
-    expect(fresh.claim).toBeLessThan(ROOM * 3);
-    expect(fresh.toEnqueue).toBeLessThan(50);
+  it('reach their rows through the partial indexes, not by reading the backlog', async () => {
+    if (onPostgres) {
+      // PostgreSQL's generic plans (what a kept prepared statement ends up with; the claim is
+      // planned with its values in production, which must do no worse), before and after
+      // ANALYZE. A new database's tables look empty to the planner until autovacuum analyzes
+      // them: the outbox must not be scanned even then (the claim's update, joined by id,
+      // scanned it). Only the deliveries the claim reads may be, until the stats say the
+      // table is large.
+      const outboxRead = async () => ({
+        claim: await genericPlanRowsRead(claimDueCallbacks(core.em(), now(), ROOM, LOCK_MS), 'outbox_message'),
+        toEnqueue: await genericPlanRowsRead(rowsToEnqueue(core.em(), now(), { firstAttempts: true, batch: 200 }), 'outbox_message'),
+      });
+      const fresh = await outboxRead();
+      expect(fresh.claim).toBeLessThan(ROOM * 3);
+      expect(fresh.toEnqueue).toBeLessThan(50);
 
-    await core.em().execute('analyze');
-    const analyzed = await outboxRead();
-    expect(analyzed.claim).toBeLessThan(ROOM * 3);
-    expect(analyzed.toEnqueue).toBeLessThan(50);
-    // Every table, the deliveries included: what the claim returns, its outbox rows again, their deliveries.
-    expect(await genericPlanRowsRead(claimDueCallbacks(core.em(), now(), ROOM, LOCK_MS))).toBeLessThan(ROOM * 4);
-  });
-
-  it.runIf(!onPostgres)('search the partial indexes, not the table, on SQLite', async () => {
-    const claim = await sqlitePlan(claimDueCallbacks(core.em(), now(), ROOM, LOCK_MS));
-    expect(claim).toMatch(/USING INDEX outbox_message_callbacks_index/);
-    expect(claim).not.toMatch(/TEMP B-TREE/);
-    const toEnqueue = await sqlitePlan(rowsToEnqueue(core.em(), now(), { firstAttempts: true, batch: 200 }));
-    expect(toEnqueue).toMatch(/USING INDEX outbox_message_jobs_index/);
-    expect(toEnqueue).toMatch(/USING INDEX outbox_message_callbacks_later_index/);
+      await core.em().execute('analyze');
+      const analyzed = await outboxRead();
+      expect(analyzed.claim).toBeLessThan(ROOM * 3);
+      expect(analyzed.toEnqueue).toBeLessThan(50);
+      // Every table, the deliveries included: what the claim returns, its outbox rows again, their deliveries.
+      expect(await genericPlanRowsRead(claimDueCallbacks(core.em(), now(), ROOM, LOCK_MS))).toBeLessThan(ROOM * 4);
+    } else {
+      // SQLite's plans.
+      const claim = await sqlitePlan(claimDueCallbacks(core.em(), now(), ROOM, LOCK_MS));
+      expect(claim).toMatch(/USING INDEX outbox_message_callbacks_index/);
+      expect(claim).not.toMatch(/TEMP B-TREE/);
+      const toEnqueue = await sqlitePlan(rowsToEnqueue(core.em(), now(), { firstAttempts: true, batch: 200 }));
+      expect(toEnqueue).toMatch(/USING INDEX outbox_message_jobs_index/);
+      expect(toEnqueue).toMatch(/USING INDEX outbox_message_callbacks_later_index/);
+    }
   });
 });
