@@ -28,6 +28,8 @@ export class FirstAttempts {
   private inFlight = 0;
   /** The room filled up; it is offered again when half of it is free. */
   private refilling = false;
+  /** The last claim came back full: due callbacks were left in the outbox. */
+  private behind = false;
   private readonly running = new Set<Promise<void>>();
   private readonly batches: DeliveryBatches;
 
@@ -57,6 +59,11 @@ export class FirstAttempts {
     return Math.max(0, this.limit - this.inFlight);
   }
 
+  /** Whether the last claim left due callbacks behind (a burst is being worked off). */
+  backlogged(): boolean {
+    return this.behind;
+  }
+
   /**
    * Starts the first attempt of each claimed delivery: the rows a claim of `asked` (at
    * most `room()`) returned.
@@ -66,7 +73,8 @@ export class FirstAttempts {
     // pass once half the room is free, not left to its poll. Counting the attempts in flight
     // instead missed the backlog whenever earlier attempts ended during the claim's trip —
     // the burst of bench section 4 then waited a poll interval every second claim.
-    if (claimed.length >= asked || this.inFlight + claimed.length >= this.limit) this.refilling = true;
+    this.behind = claimed.length >= asked;
+    if (this.behind || this.inFlight + claimed.length >= this.limit) this.refilling = true;
     for (const { id, delivery } of claimed) {
       this.inFlight++;
       const run = this.attempt(id, delivery).finally(() => {

@@ -139,7 +139,7 @@ export class OutboxRelay {
     // Hand-written, without entities, in one round trip: a pass follows every commit that
     // owed work. The select runs after the claim, so it never sees a row just claimed.
     const results = await runInOneTrip(em, [
-      ...(room > 0 ? [claimDueCallbacks(em, now, room, this.core.config.CALLBACK_LOCK_MS)] : []),
+      ...(room > 0 ? [claimDueCallbacks(em, now, room, this.core.config.CALLBACK_LOCK_MS, { burst: this.firstAttempts!.backlogged() })] : []),
       ...(redisUp ? [rowsToEnqueue(em, now, { firstAttempts: this.firstAttempts !== null, batch: BATCH })] : []),
     ]);
     const claimed = room > 0 ? results[0]! : [];

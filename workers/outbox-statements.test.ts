@@ -122,6 +122,13 @@ describe('the outbox relay statements', () => {
     for (const id of claimed) expect(backlog.has(id)).toBe(true);
   });
 
+  it('plans the claims of a burst with their values, and keeps the plan of the claims of single payments', () => {
+    const burst = claimDueCallbacks(core.em(), now(), ROOM, LOCK_MS, { burst: true });
+    const trickle = claimDueCallbacks(core.em(), now(), ROOM, LOCK_MS);
+    expect(burst.sql).toBe(trickle.sql);
+    expect([burst.planEachTime, trickle.planEachTime]).toEqual(onPostgres ? [true, false] : [undefined, undefined]);
+  });
+
   it('gives the other topics and the released callbacks to the queues, with first attempts made by the relay', async () => {
     const rows = await rowsOf(rowsToEnqueue(core.em(), now(), { firstAttempts: true, batch: 200 }));
     expect(new Set(rows.map((r) => String(r.id)))).toEqual(new Set([...jobs, ...released]));
