@@ -63,6 +63,8 @@ export async function startRole(role: Role, core: Core, redisUrl: string | null,
       firstAttempts: core.config.CALLBACK_FIRST_ATTEMPTS > 0 ? { limit: core.config.CALLBACK_FIRST_ATTEMPTS } : undefined,
     });
     core.onOutboxCommitted(() => relay!.nudge());
+    // A paid order's callback starts from the commit that owes it, without a relay pass.
+    core.offerFirstAttempts(relay.firstAttemptHandoff());
     // Work committed by `api` processes wakes this relay at once (they NOTIFY; the CLI does not).
     if (onPostgres) wakeups = new OutboxWakeupListener(core.config.DATABASE_URL, () => relay!.nudge(), relayLog);
     relay.start();
@@ -90,6 +92,7 @@ export async function startRole(role: Role, core: Core, redisUrl: string | null,
       await http?.close();
       await stopGraph?.();
       await wakeups?.stop();
+      core.offerFirstAttempts(null);
       await relay?.stop();
       await workers?.close();
       producer.disconnect();

@@ -19,6 +19,7 @@ import { ReportMatchingService } from './services/report-matching.js';
 import { ReportReplayService } from './services/report-replays.js';
 import { ThirdPartyAccountService } from './services/third-party-accounts.js';
 import type { HeartbeatHandler, NotificationParser, PaymentChannelPlugin } from './ports/index.js';
+import type { FirstAttemptHandoff } from './outbox/handoff.js';
 
 /**
  * The one core every face (REST, GraphQL, workers, CLI) calls. It holds no HTTP, GraphQL
@@ -62,6 +63,12 @@ export interface Core {
   outboxCommitted(): void;
   /** Installs the function `outboxCommitted` calls (the relay's nudge). */
   onOutboxCommitted(listener: () => void): void;
+  /**
+   * Offers this process's callback first attempts to the transactions that owe callbacks
+   * (core/outbox/handoff.ts): a process that runs a relay with first attempts and takes
+   * payments. None by default (every callback waits for a relay to claim it).
+   */
+  offerFirstAttempts(handoff: FirstAttemptHandoff | null): void;
 }
 
 export interface CoreDeps {
@@ -85,9 +92,10 @@ export function createCore(input: CoreDeps): Core {
   const merchants = new MerchantService(credentials, ledger);
   let outboxListener = (): void => undefined;
   const outboxCommitted = (): void => outboxListener();
+  let firstAttempts: FirstAttemptHandoff | null = null;
   const collectionAccounts = new CollectionAccountService(deps.config);
   const channels = new PaymentChannels(plugins, deps.config, deps.secrets, accountProvider ?? collectionAccounts.views);
-  const payins = new PayInService(deps.config, deps.secrets, ledger, channels, outboxCommitted);
+  const payins = new PayInService(deps.config, deps.secrets, ledger, channels, outboxCommitted, () => firstAttempts);
   const monitorClients = new MonitorClientService(deps.config);
   const reportMatching = new ReportMatchingService(deps.config, payins, outboxCommitted);
   const notifications = new NotificationService(notificationParsers, reportMatching);
@@ -115,6 +123,9 @@ export function createCore(input: CoreDeps): Core {
     outboxCommitted,
     onOutboxCommitted: (listener) => {
       outboxListener = listener;
+    },
+    offerFirstAttempts: (handoff) => {
+      firstAttempts = handoff;
     },
   };
 }

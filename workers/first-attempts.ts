@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Core } from '../core/core.js';
 import { dateParam } from '../core/db/raw-sql.js';
+import type { FirstAttemptHandoff } from '../core/outbox/handoff.js';
 import type { DeliveryToAttempt } from '../core/services/callback-service.js';
 import { attemptIfDue, DeliveryBatches } from './callback-attempt.js';
 
@@ -24,13 +25,15 @@ export interface ClaimedDelivery {
  * without a job, and adds one delayed to that time: the attempt is made again, as a
  * stalled BullMQ job's would be (at-least-once).
  */
-export class FirstAttempts {
+export class FirstAttempts implements FirstAttemptHandoff {
   private inFlight = 0;
   /** The room filled up; it is offered again when half of it is free. */
   private refilling = false;
   /** The last claim came back full: due callbacks were left in the outbox. */
   private behind = false;
   private readonly running = new Set<Promise<void>>();
+  /** Stopping: no more slots are handed out. */
+  private closed = false;
   private readonly batches: DeliveryBatches;
 
   constructor(
@@ -54,6 +57,7 @@ export class FirstAttempts {
    * not one row per finished attempt (each claim is a relay pass and a round trip).
    */
   room(): number {
+    if (this.closed) return 0;
     if (this.refilling && this.inFlight > this.limit / 2) return 0;
     this.refilling = false;
     return Math.max(0, this.limit - this.inFlight);
@@ -77,14 +81,49 @@ export class FirstAttempts {
     if (this.behind || this.inFlight + claimed.length >= this.limit) this.refilling = true;
     for (const { id, delivery } of claimed) {
       this.inFlight++;
-      const run = this.attempt(id, delivery).finally(() => {
-        this.inFlight--;
-        this.running.delete(run);
-        // Half the room is free again: the relay may have left due callbacks in the outbox.
-        if (this.refilling && this.inFlight <= this.limit / 2) this.relay.nudge();
-      });
-      this.running.add(run);
+      this.run(id, delivery);
     }
+  }
+
+  /**
+   * A slot for a callback a transaction is about to owe and hand over at its commit
+   * (core/outbox/handoff.ts). Taken from the same room as the relay's claims, so the bound
+   * on attempts at once holds for both.
+   */
+  reserve(): boolean {
+    if (this.room() === 0) return false;
+    this.inFlight++;
+    return true;
+  }
+
+  /** The transaction that owed it committed: its first attempt starts now, in the reserved slot. */
+  attempt(delivery: DeliveryToAttempt): void {
+    this.run(delivery.id, delivery);
+  }
+
+  /** The transaction did not commit: the reserved slot is free again. */
+  release(): void {
+    this.slotFreed();
+  }
+
+  /** No more slots or claims: the process is stopping (attempts under way go on; see idle()). */
+  close(): void {
+    this.closed = true;
+  }
+
+  /** Makes the attempt in a slot already counted in flight. */
+  private run(id: string, delivery: DeliveryToAttempt | null | undefined): void {
+    const run = this.attemptOnce(id, delivery).finally(() => {
+      this.running.delete(run);
+      this.slotFreed();
+    });
+    this.running.add(run);
+  }
+
+  private slotFreed(): void {
+    this.inFlight--;
+    // Half the room is free again: the relay may have left due callbacks in the outbox.
+    if (this.refilling && this.inFlight <= this.limit / 2) this.relay.nudge();
   }
 
   /** Resolves when every attempt started so far is recorded (or has failed to be). */
@@ -92,7 +131,7 @@ export class FirstAttempts {
     while (this.running.size > 0) await Promise.all([...this.running]);
   }
 
-  private async attempt(deliveryId: string, delivery: DeliveryToAttempt | null | undefined): Promise<void> {
+  private async attemptOnce(deliveryId: string, delivery: DeliveryToAttempt | null | undefined): Promise<void> {
     try {
       const result = await attemptIfDue(this.core, this.batches, this.log, deliveryId, delivery);
       if (result.kind === 'later') await this.handToQueue(deliveryId, new Date(result.at));

@@ -2,6 +2,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Core } from '../core/core.js';
+import type { FirstAttemptHandoff } from '../core/outbox/handoff.js';
 import type { EntityManager } from '@mikro-orm/knex';
 import { dateParam, placeholders, readDate, runInOneTrip } from '../core/db/raw-sql.js';
 import { deliveryToAttemptFromRow } from '../core/services/callback-service.js';
@@ -110,8 +111,14 @@ export class OutboxRelay {
     });
   }
 
+  /** Where transactions that owe callbacks may hand them over at their commit (core/outbox/handoff.ts); null without first attempts. */
+  firstAttemptHandoff(): FirstAttemptHandoff | null {
+    return this.firstAttempts;
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
+    this.firstAttempts?.close();
     this.connection.off('ready', this.onReconnect);
     if (this.timer) clearTimeout(this.timer);
     if (this.immediate) clearImmediate(this.immediate);

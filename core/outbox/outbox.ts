@@ -12,14 +12,23 @@ export function owedWorkStatement(
   em: EntityManager,
   topic: string,
   payload: Record<string, unknown>,
-  options: { id?: string; runAt?: Date } = {},
+  /** `relayedAt`: written already claimed by this process, until `runAt` (core/outbox/handoff.ts). */
+  options: { id?: string; runAt?: Date; relayedAt?: Date } = {},
 ): { id: string; statement: Statement } {
   const id = options.id ?? randomUUID();
+  const now = new Date();
   return {
     id,
     statement: {
-      sql: 'insert into outbox_message (id, topic, payload, created_at, run_at) values (?, ?, ?, ?, ?)',
-      params: [id, topic, JSON.stringify(payload), dateParam(em, new Date()), options.runAt ? dateParam(em, options.runAt) : null],
+      sql: 'insert into outbox_message (id, topic, payload, created_at, run_at, relayed_at) values (?, ?, ?, ?, ?, ?)',
+      params: [
+        id,
+        topic,
+        JSON.stringify(payload),
+        dateParam(em, now),
+        options.runAt ? dateParam(em, options.runAt) : null,
+        options.relayedAt ? dateParam(em, options.relayedAt) : null,
+      ],
     },
   };
 }

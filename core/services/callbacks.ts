@@ -4,6 +4,7 @@ import { dateParam, runInOneTrip, type Statement } from '../db/raw-sql.js';
 import { CallbackStatus } from '../entities/index.js';
 import { owedWorkStatement } from '../outbox/outbox.js';
 import { callbackProfiles, type CallbackProfileName } from './callback-profiles.js';
+import type { DeliveryToAttempt } from './callback-service.js';
 
 export interface OwedCallback {
   /** Delivery profile (request shape, success rule, retry schedule): core/services/callback-profiles.ts. */
@@ -23,11 +24,19 @@ export interface OwedCallback {
  * in one round trip with the payment's own writes (runInOneTrip); `oweCallback` sends them
  * alone.
  */
-export function owedCallbackStatements(em: EntityManager, owed: OwedCallback): { id: string; statements: Statement[] } {
+export function owedCallbackStatements(
+  em: EntityManager,
+  owed: OwedCallback,
+  /** Written already claimed by this process until then, to be attempted at the commit (core/outbox/handoff.ts). */
+  options: { claimedUntil?: Date } = {},
+): { id: string; statements: Statement[]; delivery: DeliveryToAttempt } {
   const id = randomUUID();
-  const { statement: outbox } = owedWorkStatement(em, 'callbacks', { deliveryId: id }, { id });
+  const contentType = owed.contentType ?? callbackProfiles[owed.profile].contentType;
+  const claim = options.claimedUntil ? { relayedAt: new Date(), runAt: options.claimedUntil } : {};
+  const { statement: outbox } = owedWorkStatement(em, 'callbacks', { deliveryId: id }, { id, ...claim });
   return {
     id,
+    delivery: { id, profile: owed.profile, url: owed.url, contentType, body: owed.body, status: CallbackStatus.Pending, attemptCount: 0, nextAttemptAt: null },
     statements: [
       {
         sql: `insert into callback_delivery (id, merchant_id, profile, subject_type, subject_id, url, content_type, body, status, attempt_count, created_at)
@@ -39,7 +48,7 @@ export function owedCallbackStatements(em: EntityManager, owed: OwedCallback): {
           owed.subject.type,
           String(owed.subject.id),
           owed.url,
-          owed.contentType ?? callbackProfiles[owed.profile].contentType,
+          contentType,
           owed.body,
           CallbackStatus.Pending,
           dateParam(em, new Date()),

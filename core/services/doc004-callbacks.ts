@@ -4,6 +4,7 @@ import type { SecretBox } from '../crypto/secret-box.js';
 import type { Statement } from '../db/raw-sql.js';
 import { formatFenAsWholeYuan, formatFenAsYuan } from '../money/fen.js';
 import { orderedMd5Sign, PAYIN_CALLBACK_FIELDS, PAYOUT_CALLBACK_FIELDS, type SignField } from '../signing/index.js';
+import type { DeliveryToAttempt } from './callback-service.js';
 import { oweCallback, owedCallbackStatements } from './callbacks.js';
 import { CoreError } from './errors.js';
 
@@ -100,16 +101,21 @@ export function payInCallbackStatements(
   secrets: SecretBox,
   order: PayInCallbackFacts & { merchantId: number; publicId: string; callbackUrl: string },
   sealed: SealedAppCredential | null,
-): Statement[] {
+  options: { claimedUntil?: Date } = {},
+): { statements: Statement[]; delivery: DeliveryToAttempt } {
   if (!sealed) throw new CoreError('not_found', `merchant ${order.merchantId} has no appKey`);
-  return owedCallbackStatements(em, {
-    profile: DOC004_CALLBACK_PROFILE,
-    merchantId: order.merchantId,
-    subject: { type: 'payin', id: order.publicId },
-    url: order.callbackUrl,
-    contentType: FORM_CONTENT_TYPE,
-    body: payInCallbackBody(order, { appKey: sealed.appKey, secret: secrets.open(sealed.secretSealed) }),
-  }).statements;
+  return owedCallbackStatements(
+    em,
+    {
+      profile: DOC004_CALLBACK_PROFILE,
+      merchantId: order.merchantId,
+      subject: { type: 'payin', id: order.publicId },
+      url: order.callbackUrl,
+      contentType: FORM_CONTENT_TYPE,
+      body: payInCallbackBody(order, { appKey: sealed.appKey, secret: secrets.open(sealed.secretSealed) }),
+    },
+    options,
+  );
 }
 
 /** Owes (in the caller's transaction) the payout callback of a completed payout. */

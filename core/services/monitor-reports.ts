@@ -41,7 +41,7 @@ export class MonitorReportService {
     const outcome = await inTripTransaction(em, async (tx) =>
       this.matching.report(tx, { ...input, source: PaymentReportSource.Pc }, [this.replays.claimStatement(tx, guard, input.now)]),
     );
-    if (outcome.order) this.outboxCommitted();
+    if (outcome.order && !outcome.callbackHandedOff) this.outboxCommitted();
     return outcome;
   }
 
@@ -77,7 +77,7 @@ export class MonitorReportService {
         [this.replays.claimStatement(tx, guard, input.now)],
       ),
     );
-    if (outcome.order) this.outboxCommitted();
+    if (outcome.order && !outcome.callbackHandedOff) this.outboxCommitted();
     return outcome;
   }
 

@@ -4,7 +4,9 @@ import type { SecretBox } from '../crypto/secret-box.js';
 import { PayInOrder, PayInStatus } from '../entities/index.js';
 import type { Fen } from '../money/fen.js';
 import type { ChannelNotification, ChannelNotifyInput } from '../ports/index.js';
+import { tripTransactionOf } from '../db/direct-sql.js';
 import { inTransaction, runInOneTrip, type Rows, type Statement } from '../db/raw-sql.js';
+import type { FirstAttemptHandoff } from '../outbox/handoff.js';
 import { releaseStaleClaims } from './amount-claims.js';
 import { payInCallbackStatements } from './doc004-callbacks.js';
 import { CoreError } from './errors.js';
@@ -35,8 +37,12 @@ export type SettleResult = { outcome: 'paid' | 'already_paid'; order: PayInOrder
 
 /** What settling a locked pay-in wrote, before any entity is made of it. */
 export type SettlementWrite =
-  /** The paid order's row (RETURNING *) and the rows of the caller's own statements. */
-  | { outcome: 'paid'; paidRow: Record<string, unknown>; written: Rows[] }
+  /**
+   * The paid order's row (RETURNING *) and the rows of the caller's own statements;
+   * `callbackHandedOff`: the trip committed, and its callback's first attempt has started in
+   * this process (core/outbox/handoff.ts), so there is no outbox row for a relay to move.
+   */
+  | { outcome: 'paid'; paidRow: Record<string, unknown>; written: Rows[]; callbackHandedOff: boolean }
   | { outcome: 'already_paid' };
 
 /** Fee of a pay-in: floor(amount × feeRateBp / 10000) — rounded in the merchant's favour, exact in BigInt. */
@@ -52,6 +58,8 @@ export class PayInSettlement {
     private readonly ledger: LedgerService,
     private readonly channels: PaymentChannels,
     private readonly outboxCommitted: () => void,
+    /** Where this process makes callbacks' first attempts itself, if it does. */
+    private readonly firstAttempts: () => FirstAttemptHandoff | null = () => null,
   ) {}
 
   private get graceMs(): number {
@@ -131,17 +139,32 @@ export class PayInSettlement {
         ...(fee > 0 ? [{ account: PLATFORM_FEES, amount: fee }] : []),
       ],
     });
+    // The callback goes straight to this process's first attempts when this trip is the one
+    // that commits (a trip transaction's last) and a slot is free; else a relay claims it.
+    const handoff = trip.last && tripTransactionOf(tx) ? this.firstAttempts() : null;
+    const handedOff = handoff?.reserve() ? handoff : null;
     const callback = payInCallbackStatements(
       tx,
       this.secrets,
       { ...order, paidAmount: payment.amountReceived },
       order.appKey === null ? null : { appKey: order.appKey, secretSealed: order.appSecretSealed! },
+      handedOff ? { claimedUntil: new Date(now.getTime() + this.config.CALLBACK_LOCK_MS) } : {},
     );
-    const results = await runInOneTrip(tx, [...paidWrites, ...posting, ...callback, ...alsoWrite], trip);
+    let results: Rows[];
+    try {
+      results = await runInOneTrip(tx, [...paidWrites, ...posting, ...callback.statements, ...alsoWrite], trip);
+    } catch (e) {
+      handedOff?.release();
+      throw e;
+    }
     const [paidRow] = results[0]!;
-    // Unreachable while the row is locked; kept so an unlocked caller can never pay twice.
-    if (!paidRow) throw new CoreError('conflict', `pay-in ${order.publicId} is no longer payable`);
-    return { outcome: 'paid', paidRow, written: results.slice(results.length - alsoWrite.length) };
+    if (!paidRow) {
+      // Unreachable while the row is locked; kept so an unlocked caller can never pay twice.
+      handedOff?.release();
+      throw new CoreError('conflict', `pay-in ${order.publicId} is no longer payable`);
+    }
+    handedOff?.attempt(callback.delivery);
+    return { outcome: 'paid', paidRow, written: results.slice(results.length - alsoWrite.length), callbackHandedOff: handedOff !== null };
   }
 
   /**

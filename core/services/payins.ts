@@ -14,6 +14,7 @@ import type { Statement } from '../db/raw-sql.js';
 import type { LockedPayIn } from './payin-rows.js';
 import { PayInSettlement, type ReceivedPayment, type SettlementWrite, type SettleResult } from './payin-settlement.js';
 import type { PaymentChannels } from './payment-channels.js';
+import type { FirstAttemptHandoff } from '../outbox/handoff.js';
 
 export { payInFee, type ReceivedPayment, type SettlementWrite, type SettleResult } from './payin-settlement.js';
 
@@ -70,8 +71,9 @@ export class PayInService {
     ledger: LedgerService,
     private readonly channels: PaymentChannels,
     private readonly outboxCommitted: () => void,
+    firstAttempts: () => FirstAttemptHandoff | null = () => null,
   ) {
-    this.settlement = new PayInSettlement(config, secrets, ledger, channels, outboxCommitted);
+    this.settlement = new PayInSettlement(config, secrets, ledger, channels, outboxCommitted, firstAttempts);
   }
 
   /**

@@ -71,6 +71,8 @@ export interface ReportOutcome {
   /** The order this report paid, when it paid one (its ids: the caller loads it if it needs more). */
   order: PaidOrderRef | null;
   reason: UnmatchedReason | null;
+  /** The paid order's callback is already being attempted by this process (core/outbox/handoff.ts): no relay needs a nudge. */
+  callbackHandedOff?: boolean;
 }
 
 type OrderChoice = { order: LockedPayIn } | { reason: UnmatchedReason };
@@ -260,7 +262,12 @@ export class ReportMatchingService {
       throw e;
     }
     if (settled.outcome === 'already_paid') return this.unmatched(em, report, 'already_paid');
-    return { report: verdictFromRow(report.id, settled.written[0]![0]), order: { id: order.id, publicId: order.publicId, collectionAccountId: order.collectionAccountId }, reason: null };
+    return {
+      report: verdictFromRow(report.id, settled.written[0]![0]),
+      order: { id: order.id, publicId: order.publicId, collectionAccountId: order.collectionAccountId },
+      reason: null,
+      callbackHandedOff: settled.callbackHandedOff,
+    };
   }
 
   private async unmatched(em: EntityManager, report: StoredReport, reason: UnmatchedReason): Promise<ReportOutcome> {
