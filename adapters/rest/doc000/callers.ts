@@ -1,5 +1,6 @@
 import type { Core } from '../../../core/core.js';
-import { CredentialKind, MerchantStatus, type Merchant, type ThirdPartyAccount } from '../../../core/entities/index.js';
+import { CredentialKind, MerchantStatus, type ThirdPartyAccount } from '../../../core/entities/index.js';
+import type { SigningMerchant } from '../../../core/services/credentials.js';
 import type { ReplayGuard } from '../../../core/services/report-replays.js';
 import { Doc000Error } from './envelope.js';
 import type { RawParams } from './params.js';
@@ -26,8 +27,8 @@ export async function authenticateMerchant(
   params: RawParams,
   timestamp: Date,
   options: { allowSmsForwarder: boolean } = { allowSmsForwarder: false },
-): Promise<{ merchant: Merchant; guard: ReplayGuard; rule: VerifiedSign['rule'] }> {
-  const opened = PID.test(pid) ? await core.credentials.open(core.em(), CredentialKind.ReportKey, pid) : null;
+): Promise<{ merchant: SigningMerchant; guard: ReplayGuard; rule: VerifiedSign['rule'] }> {
+  const opened = PID.test(pid) ? await core.credentials.openSigningKey(core.em(), CredentialKind.ReportKey, pid) : null;
   if (!opened || opened.merchant.status !== MerchantStatus.Active) throw new Doc000Error(404, '商户不存在');
   const verified = verifyMd5Sign(params, opened.secret) ?? (options.allowSmsForwarder ? verifySmsForwarderSign(params, opened.secret) : null);
   if (!verified) throw badSign();

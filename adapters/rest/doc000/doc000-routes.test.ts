@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CollectionAccount,
+  MerchantStatus,
   MonitorClient,
   MonitorNotification,
   PaymentReport,
@@ -260,6 +261,10 @@ describe(`document 000 routes on ${onPostgres ? 'PostgreSQL' : 'SQLite'}`, () =>
 
     it('unknown pid or account → 404', async () => {
       await refusedWithoutWrites(() => postJson(url('/99999999/pc'), signed(examples.pc(), shop.key)), 404, /商户不存在/);
+      // A disabled merchant's pid, with a sign its key makes: as unknown.
+      const closed = await issueMonitorMerchant(core, 'Closed Shop');
+      await core.merchants.update(core.em(), closed.id, { status: MerchantStatus.Disabled }, 'admin');
+      await refusedWithoutWrites(() => postJson(url(`/${closed.pid}/pc`), signed(examples.pc(), closed.key)), 404, /商户不存在/);
       await refusedWithoutWrites(() => postJson(url('/not-a-pid/heart'), signed(examples.heart(), shop.key)), 404);
       await refusedWithoutWrites(() => postJson(url('/99999999'), signed(examples.notification(), shop.key)), 404);
       await refusedWithoutWrites(() => postJson(url('/third-account'), signed({ ...examples.third(), account: 'NOPE' }, agentKey)), 404, /账号不存在/);
