@@ -72,6 +72,9 @@ describe('a paid order’s callback handed to first attempts by the commit that 
     const row = await outboxRow(deliveryId);
     expect(row.relayedAt).not.toBeNull();
     expect(row.completedAt).not.toBeNull();
+    // Claimed on the wall clock until CALLBACK_LOCK_MS later, as the relay's own claims are.
+    expect(row.runAt!.getTime() - row.relayedAt!.getTime()).toBeGreaterThanOrEqual(core.config.CALLBACK_LOCK_MS - 1000);
+    expect(row.runAt!.getTime() - row.relayedAt!.getTime()).toBeLessThanOrEqual(core.config.CALLBACK_LOCK_MS + 1000);
     expect(slots.room()).toBe(SLOTS);
   });
 

@@ -16,7 +16,6 @@ export function owedWorkStatement(
   options: { id?: string; runAt?: Date; relayedAt?: Date } = {},
 ): { id: string; statement: Statement } {
   const id = options.id ?? randomUUID();
-  const now = new Date();
   return {
     id,
     statement: {
@@ -25,7 +24,7 @@ export function owedWorkStatement(
         id,
         topic,
         JSON.stringify(payload),
-        dateParam(em, now),
+        dateParam(em, new Date()),
         options.runAt ? dateParam(em, options.runAt) : null,
         options.relayedAt ? dateParam(em, options.relayedAt) : null,
       ],

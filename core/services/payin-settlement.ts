@@ -148,7 +148,8 @@ export class PayInSettlement {
       this.secrets,
       { ...order, paidAmount: payment.amountReceived },
       order.appKey === null ? null : { appKey: order.appKey, secretSealed: order.appSecretSealed! },
-      handedOff ? { claimedUntil: new Date(now.getTime() + this.config.CALLBACK_LOCK_MS) } : {},
+      // The claim runs on the wall clock, as the relay's own claims do (`now` may be the payment's time).
+      handedOff ? { claimedUntil: new Date(Date.now() + this.config.CALLBACK_LOCK_MS) } : {},
     );
     let results: Rows[];
     try {
