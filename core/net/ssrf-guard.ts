@@ -60,16 +60,39 @@ function bareHost(url: URL): string {
  * refuse a bad `callbackUrl` when the order is placed rather than at delivery time.
  */
 export function callbackUrlProblem(raw: string, policy: TargetPolicy): string | null {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return 'not a valid absolute URL';
-  }
+  const url = URL.parse(raw);
+  return url ? urlProblem(url, policy) : 'not a valid absolute URL';
+}
+
+function urlProblem(url: URL, policy: TargetPolicy): string | null {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return `scheme ${url.protocol.replace(':', '')} is not http or https`;
   const cls = classifyAddress(bareHost(url));
   if (cls !== null && !isAddressClassAllowed(cls, policy)) return `${bareHost(url)} is a ${cls.replace('_', '-')} address`;
   return null;
+}
+
+/** The parsed URL when nothing is wrong with it (callbackUrlProblem); else CallbackTargetRefused. */
+function checkedUrl(raw: string, policy: TargetPolicy): URL {
+  const url = URL.parse(raw);
+  const problem = url ? urlProblem(url, policy) : 'not a valid absolute URL';
+  if (problem) throw new CallbackTargetRefused(`refused: ${problem}`);
+  return url!;
+}
+
+/** The address of a host that is a literal IP (already checked by urlProblem), else null. */
+function literalAddress(host: string): ResolvedAddress | null {
+  return classifyAddress(host) === null ? null : { address: host, family: host.includes(':') ? 6 : 4 };
+}
+
+/**
+ * The target of a URL whose host is a literal address, checked without the network; null
+ * when the host is a name to resolve. Throws CallbackTargetRefused like resolveCallbackTarget.
+ * A callback to a literal address (receivers on a LAN, tests) then costs no promise.
+ */
+export function literalCallbackTarget(raw: string, policy: TargetPolicy): CallbackTarget | null {
+  const url = checkedUrl(raw, policy);
+  const pinned = literalAddress(bareHost(url));
+  return pinned ? { url, pinned } : null;
 }
 
 /** Parses, resolves and checks a callback URL; throws CallbackTargetRefused when it may not be called. */
@@ -78,19 +101,15 @@ export async function resolveCallbackTarget(
   policy: TargetPolicy,
   resolve: HostResolver = systemResolver,
 ): Promise<CallbackTarget> {
-  const problem = callbackUrlProblem(raw, policy);
-  if (problem) throw new CallbackTargetRefused(`refused: ${problem}`);
-  const url = new URL(raw);
+  const url = checkedUrl(raw, policy);
   const host = bareHost(url);
+  const literal = literalAddress(host);
+  if (literal) return { url, pinned: literal };
   let addresses: ResolvedAddress[];
-  if (classifyAddress(host) !== null) {
-    addresses = [{ address: host, family: host.includes(':') ? 6 : 4 }];
-  } else {
-    try {
-      addresses = await resolve(host);
-    } catch (e) {
-      throw new CallbackTargetRefused(`cannot resolve ${host}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
+  try {
+    addresses = await resolve(host);
+  } catch (e) {
+    throw new CallbackTargetRefused(`cannot resolve ${host}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   if (addresses.length === 0) throw new CallbackTargetRefused(`cannot resolve ${host}: no address`);
   // Every answer must pass: a name that resolves to one public and one private address

@@ -88,6 +88,27 @@ describe('CallbackService.recordAttempt', () => {
 });
 
 describe('CallbackService.recordAttempts (one transaction for many)', () => {
+  it('stores each reply and error of a batch as it came, whatever its characters', async () => {
+    const replies = ['say "ok"', 'back\\slash \\"', '{a,b}', 'NULL', '', '二 , 三'];
+    const ids = await Promise.all(replies.map(() => owed()));
+    const verdicts = await core.callbacks.recordAttempts(
+      core.em(),
+      ids.map((deliveryId, i) => ({
+        deliveryId,
+        number: 1,
+        profile: callbackProfile('doc004'),
+        outcome: outcome({ httpStatus: 500, reply: replies[i]!, error: i % 2 === 0 ? null : `bad "${replies[i]}"` }),
+      })),
+    );
+    expect(verdicts.every((v) => v.kind === 'recorded' && v.status === CallbackStatus.Pending)).toBe(true);
+    for (const [i, id] of ids.entries()) {
+      const [attempt] = await core.callbacks.listAttempts(core.em(), id);
+      expect(attempt!.replySnippet).toBe(replies[i]);
+      expect(attempt!.error).toBe(i % 2 === 0 ? null : `bad "${replies[i]}"`);
+      expect(attempt!.httpStatus).toBe(500);
+    }
+  });
+
   it('records every attempt exactly once; a stale number or a second run of the same attempt is superseded without failing the rest', async () => {
     const ids = await Promise.all(Array.from({ length: 12 }, () => owed()));
     const doc002 = await owed('doc002');
