@@ -77,6 +77,8 @@ export async function attemptIfDue(
   deliveryId: string,
   /** The delivery as the caller just read it (undefined: read it here). */
   known?: DeliveryToAttempt | null,
+  /** Called once the request is over, before its outcome is recorded (first attempts free their HTTP slot). */
+  sent?: () => void,
 ): Promise<AttemptResult> {
   for (let round = 0; round < SUPERSEDED_ROUNDS; round++) {
     const delivery = round === 0 && known !== undefined ? known : await batches.read(deliveryId);
@@ -95,6 +97,7 @@ export async function attemptIfDue(
     const number = delivery.attemptCount + 1;
     const profile = isCallbackProfileName(delivery.profile) ? callbackProfiles[delivery.profile] : null;
     const outcome = profile ? await attempt(core, delivery, number) : unknownProfile(delivery.profile);
+    sent?.();
     const verdict = await batches.record({ deliveryId, number, profile, outcome });
     if (verdict.kind === 'superseded') {
       log.warn({ deliveryId, number }, 'callback: attempt already recorded by another run; following its state');

@@ -26,7 +26,10 @@ export interface ClaimedDelivery {
  * stalled BullMQ job's would be (at-least-once).
  */
 export class FirstAttempts implements FirstAttemptHandoff {
-  private inFlight = 0;
+  /** Requests under way: at most `limit`. */
+  private sending = 0;
+  /** Attempts started and not yet recorded (their requests included): at most twice `limit`. */
+  private unrecorded = 0;
   /** The room filled up; it is offered again when half of it is free. */
   private refilling = false;
   /** The last claim came back full: due callbacks were left in the outbox. */
@@ -39,7 +42,7 @@ export class FirstAttempts implements FirstAttemptHandoff {
   constructor(
     private readonly core: Core,
     private readonly log: Logger,
-    /** Attempts at once; the relay claims no more rows than there is room for. */
+    /** Requests at once; the relay claims no more rows than there is room for. */
     private readonly limit: number,
     private readonly relay: {
       /** Asks for a relay pass: room freed up after filling, or a row was released. */
@@ -55,12 +58,23 @@ export class FirstAttempts implements FirstAttemptHandoff {
    * How many more attempts may start now. Once the room has filled up, none until half of
    * it is free again: a backlog is then claimed in batches of at least half the limit,
    * not one row per finished attempt (each claim is a relay pass and a round trip).
+   *
+   * A slot is free again when its request is over, while its outcome is still being
+   * recorded: the next claim's requests then overlap the last ones' records instead of
+   * waiting for them (bench section 4: a burst was worked off as claim, requests, records,
+   * claim, … one after another). Attempts not yet recorded are bounded too, at twice the
+   * limit, so a database slower than the receivers holds the claims back.
    */
   room(): number {
     if (this.closed) return 0;
-    if (this.refilling && this.inFlight > this.limit / 2) return 0;
+    const free = this.free();
+    if (this.refilling && free < this.limit / 2) return 0;
     this.refilling = false;
-    return Math.max(0, this.limit - this.inFlight);
+    return Math.max(0, free);
+  }
+
+  private free(): number {
+    return Math.min(this.limit - this.sending, 2 * this.limit - this.unrecorded);
   }
 
   /** Whether the last claim left due callbacks behind (a burst is being worked off). */
@@ -78,9 +92,9 @@ export class FirstAttempts implements FirstAttemptHandoff {
     // instead missed the backlog whenever earlier attempts ended during the claim's trip —
     // the burst of bench section 4 then waited a poll interval every second claim.
     this.behind = claimed.length >= asked;
-    if (this.behind || this.inFlight + claimed.length >= this.limit) this.refilling = true;
+    if (this.behind || claimed.length >= this.free()) this.refilling = true;
     for (const { id, delivery } of claimed) {
-      this.inFlight++;
+      this.take();
       this.run(id, delivery);
     }
   }
@@ -92,7 +106,7 @@ export class FirstAttempts implements FirstAttemptHandoff {
    */
   reserve(): boolean {
     if (this.room() === 0) return false;
-    this.inFlight++;
+    this.take();
     return true;
   }
 
@@ -103,7 +117,8 @@ export class FirstAttempts implements FirstAttemptHandoff {
 
   /** The transaction did not commit: the reserved slot is free again. */
   release(): void {
-    this.slotFreed();
+    this.sent();
+    this.recorded();
   }
 
   /** No more slots or claims: the process is stopping (attempts under way go on; see idle()). */
@@ -111,19 +126,40 @@ export class FirstAttempts implements FirstAttemptHandoff {
     this.closed = true;
   }
 
-  /** Makes the attempt in a slot already counted in flight. */
+  private take(): void {
+    this.sending++;
+    this.unrecorded++;
+  }
+
+  /** Makes the attempt in a slot already taken. */
   private run(id: string, delivery: DeliveryToAttempt | null | undefined): void {
-    const run = this.attemptOnce(id, delivery).finally(() => {
+    let sending = true;
+    const sent = () => {
+      if (!sending) return;
+      sending = false;
+      this.sent();
+    };
+    const run = this.attemptOnce(id, delivery, sent).finally(() => {
       this.running.delete(run);
-      this.slotFreed();
+      sent();
+      this.recorded();
     });
     this.running.add(run);
   }
 
-  private slotFreed(): void {
-    this.inFlight--;
-    // Half the room is free again: the relay may have left due callbacks in the outbox.
-    if (this.refilling && this.inFlight <= this.limit / 2) this.relay.nudge();
+  private sent(): void {
+    this.sending--;
+    this.maybeRefill();
+  }
+
+  private recorded(): void {
+    this.unrecorded--;
+    this.maybeRefill();
+  }
+
+  /** Half the room is free again: the relay may have left due callbacks in the outbox. */
+  private maybeRefill(): void {
+    if (this.refilling && this.free() >= this.limit / 2) this.relay.nudge();
   }
 
   /** Resolves when every attempt started so far is recorded (or has failed to be). */
@@ -131,9 +167,9 @@ export class FirstAttempts implements FirstAttemptHandoff {
     while (this.running.size > 0) await Promise.all([...this.running]);
   }
 
-  private async attemptOnce(deliveryId: string, delivery: DeliveryToAttempt | null | undefined): Promise<void> {
+  private async attemptOnce(deliveryId: string, delivery: DeliveryToAttempt | null | undefined, sent: () => void): Promise<void> {
     try {
-      const result = await attemptIfDue(this.core, this.batches, this.log, deliveryId, delivery);
+      const result = await attemptIfDue(this.core, this.batches, this.log, deliveryId, delivery, sent);
       if (result.kind === 'later') await this.handToQueue(deliveryId, new Date(result.at));
     } catch (err) {
       // Left claimed: the sweep adds its job once the claim's run_at has passed.
