@@ -28,7 +28,9 @@ export interface ClaimedDelivery {
 export class FirstAttempts implements FirstAttemptHandoff {
   /** Requests under way: at most `limit`. */
   private sending = 0;
-  /** Attempts started and not yet recorded (their requests included): at most twice `limit`. */
+  /** Claimed rows waiting here for a request slot: at most half the limit beyond the slots. */
+  private readonly waiting: ClaimedDelivery[] = [];
+  /** Attempts claimed or reserved and not yet recorded (the above included): at most twice `limit`. */
   private unrecorded = 0;
   /** The room filled up; it is offered again when half of it is free. */
   private refilling = false;
@@ -55,15 +57,16 @@ export class FirstAttempts implements FirstAttemptHandoff {
   }
 
   /**
-   * How many more attempts may start now. Once the room has filled up, none until half of
-   * it is free again: a backlog is then claimed in batches of at least half the limit,
-   * not one row per finished attempt (each claim is a relay pass and a round trip).
+   * How many more rows the relay may claim now. Once the room has filled up, none until
+   * half the limit is free again: a backlog is then claimed in batches of at least half the
+   * limit, not one row per finished attempt (each claim is a relay pass and a round trip).
    *
-   * A slot is free again when its request is over, while its outcome is still being
-   * recorded: the next claim's requests then overlap the last ones' records instead of
-   * waiting for them (bench section 4: a burst was worked off as claim, requests, records,
-   * claim, … one after another). Attempts not yet recorded are bounded too, at twice the
-   * limit, so a database slower than the receivers holds the claims back.
+   * The room is the request slots plus half the limit of claimed rows waiting for one, so a
+   * claim is made while the requests of the last are still under way, and its rows start as
+   * those end: a burst was worked off as claim, requests, claim, … one after another, the
+   * slots idle during every claim's round trip (bench section 4). A slot is free again when
+   * its request is over, while its outcome is being recorded; attempts not yet recorded are
+   * bounded at twice the limit, so a database slower than the receivers holds claims back.
    */
   room(): number {
     if (this.closed) return 0;
@@ -74,7 +77,8 @@ export class FirstAttempts implements FirstAttemptHandoff {
   }
 
   private free(): number {
-    return Math.min(this.limit - this.sending, 2 * this.limit - this.unrecorded);
+    const ahead = Math.ceil(this.limit / 2);
+    return Math.min(this.limit + ahead - this.sending - this.waiting.length, 2 * this.limit - this.unrecorded);
   }
 
   /** Whether the last claim left due callbacks behind (a burst is being worked off). */
@@ -93,20 +97,21 @@ export class FirstAttempts implements FirstAttemptHandoff {
     // the burst of bench section 4 then waited a poll interval every second claim.
     this.behind = claimed.length >= asked;
     if (this.behind || claimed.length >= this.free()) this.refilling = true;
-    for (const { id, delivery } of claimed) {
-      this.take();
-      this.run(id, delivery);
-    }
+    this.unrecorded += claimed.length;
+    this.waiting.push(...claimed);
+    this.startWaiting();
   }
 
   /**
    * A slot for a callback a transaction is about to owe and hand over at its commit
-   * (core/outbox/handoff.ts). Taken from the same room as the relay's claims, so the bound
-   * on attempts at once holds for both.
+   * (core/outbox/handoff.ts): a request slot free now, taken from the same room as the
+   * relay's claims, so the bound on requests at once holds for both. A paid order's callback
+   * does not queue behind a claimed backlog: with every slot taken it is left to the relay.
    */
   reserve(): boolean {
-    if (this.room() === 0) return false;
-    this.take();
+    if (this.closed || this.sending >= this.limit || this.unrecorded >= 2 * this.limit) return false;
+    this.sending++;
+    this.unrecorded++;
     return true;
   }
 
@@ -126,12 +131,16 @@ export class FirstAttempts implements FirstAttemptHandoff {
     this.closed = true;
   }
 
-  private take(): void {
-    this.sending++;
-    this.unrecorded++;
+  /** Claimed rows into the free request slots. */
+  private startWaiting(): void {
+    while (this.sending < this.limit && this.waiting.length > 0) {
+      const { id, delivery } = this.waiting.shift()!;
+      this.sending++;
+      this.run(id, delivery);
+    }
   }
 
-  /** Makes the attempt in a slot already taken. */
+  /** Makes the attempt in a request slot already taken. */
   private run(id: string, delivery: DeliveryToAttempt | null | undefined): void {
     let sending = true;
     const sent = () => {
@@ -149,6 +158,7 @@ export class FirstAttempts implements FirstAttemptHandoff {
 
   private sent(): void {
     this.sending--;
+    this.startWaiting();
     this.maybeRefill();
   }
 
@@ -157,12 +167,15 @@ export class FirstAttempts implements FirstAttemptHandoff {
     this.maybeRefill();
   }
 
-  /** Half the room is free again: the relay may have left due callbacks in the outbox. */
+  /** Half the limit is free again: the relay may have left due callbacks in the outbox. */
   private maybeRefill(): void {
     if (this.refilling && this.free() >= this.limit / 2) this.relay.nudge();
   }
 
-  /** Resolves when every attempt started so far is recorded (or has failed to be). */
+  /**
+   * Resolves when every attempt claimed so far is recorded (or has failed to be). Rows still
+   * waiting start as attempts end, before those are counted out of `running`.
+   */
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.all([...this.running]);
   }
