@@ -114,3 +114,28 @@ describe('a trip transaction on PostgreSQL', () => {
     expect(await core.ledger.balance(core.em(), `merchant:${merchant}:available`)).toBe(order.payableAmount);
   });
 });
+
+describe('statements sent straight to a pooled connection', () => {
+  it('binds each trip its own values, whether the text was numbered before or not, with lists, identifiers and escaped marks', async () => {
+    const sum: Statement = { sql: 'select ?::int + ?::int as total, ?::text as label', params: [], returnsRows: true };
+    const [first, second] = await runInOneTrip(core.em(), [
+      { ...sum, params: [1, 2, 'one'] },
+      { ...sum, params: [40, 2, 'two'] },
+    ]);
+    expect(first).toEqual([{ total: 3, label: 'one' }]);
+    expect(second).toEqual([{ total: 42, label: 'two' }]);
+    const [again] = await runInOneTrip(core.em(), [{ ...sum, params: [5, 5, "it's"] }]);
+    expect(again).toEqual([{ total: 10, label: "it's" }]);
+
+    const [listed, named, escaped] = await runInOneTrip(core.em(), [
+      { sql: 'select count(*)::int as n from (values (1), (2), (3)) v (x) where x in (?)', params: [[1, 3]], returnsRows: true },
+      { sql: 'select ?::text as ??', params: ['value', 'chosen name'], returnsRows: true },
+      { sql: "select ?::text || '\\?' as marked", params: ['why'], returnsRows: true },
+    ]);
+    expect(listed).toEqual([{ n: 2 }]);
+    expect(named).toEqual([{ 'chosen name': 'value' }]);
+    expect(escaped).toEqual([{ marked: 'why?' }]);
+    const [listedAgain] = await runInOneTrip(core.em(), [{ sql: 'select count(*)::int as n from (values (1), (2), (3)) v (x) where x in (?)', params: [[2]], returnsRows: true }]);
+    expect(listedAgain).toEqual([{ n: 1 }]);
+  });
+});

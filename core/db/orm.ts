@@ -60,7 +60,14 @@ export function ormOptions({ databaseUrl, poolSize = 10, keepPoolOpen = false, d
     },
   };
   if (kind === 'postgresql') {
-    return { ...common, driver: PostgreSqlDriver, clientUrl: databaseUrl, pool: { min: keepPoolOpen ? poolSize : 0, max: poolSize } };
+    const socketDir = new URL(databaseUrl).searchParams.get('host');
+    return {
+      ...common,
+      driver: PostgreSqlDriver,
+      clientUrl: databaseUrl,
+      ...(socketDir ? { host: socketDir } : {}),
+      pool: { min: keepPoolOpen ? poolSize : 0, max: poolSize },
+    };
   }
   const file = sqliteFileOf(databaseUrl);
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresBase } from '../../test/support/core.js';
 import { openOrm } from './orm.js';
+import { runInOneTrip } from './raw-sql.js';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-database.js';
 
 // The pool is PostgreSQL's alone (SQLite has one connection), so this file always runs
@@ -76,6 +77,27 @@ describe('the PostgreSQL pool of a serving process', () => {
       await Promise.all([1, 2, 3].map(() => conn.execute('select pg_sleep(0.05)')));
       expect(await backends()).toBe(3);
       expect(await backendsAfterQuietSpell(orm)).toBe(0);
+    } finally {
+      await orm.close(true);
+    }
+  });
+});
+
+describe('a PostgreSQL URL naming a socket directory (`?host=/dir`, as libpq reads it)', () => {
+  it('connects the pool over the server’s Unix socket, for the ORM and for direct trips alike', async () => {
+    const { rows } = await observer.query<{ dirs: string }>("select current_setting('unix_socket_directories') as dirs");
+    const dir = rows[0]!.dirs.split(',')[0]!.trim();
+    expect(dir).not.toBe('');
+    const url = new URL(scratch.url);
+    url.searchParams.set('host', dir);
+    const orm = await openOrm({ databaseUrl: url.toString(), poolSize: 2 });
+    try {
+      const em = orm.em.fork() as EntityManager;
+      // A socket connection has no server address; a TCP one would answer 127.0.0.1.
+      const [viaOrm] = await em.execute<Array<{ addr: string | null; db: string }>>('select inet_server_addr() as addr, current_database() as db');
+      expect(viaOrm).toEqual({ addr: null, db: url.pathname.slice(1) });
+      const [direct] = await runInOneTrip(em, [{ sql: 'select inet_server_addr() as addr, ?::int as n', params: [7], returnsRows: true }]);
+      expect(direct).toEqual([{ addr: null, n: 7 }]);
     } finally {
       await orm.close(true);
     }

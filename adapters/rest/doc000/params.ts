@@ -33,8 +33,12 @@ export function requestParams(req: FastifyRequest): RawParams {
   return params;
 }
 
-/** A scalar as the text it was sent as (`100` → "100"). */
-const scalar = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v));
+/**
+ * A scalar as the text it was sent as (`100` → "100"). A conversion, not a union: zod's
+ * union tried `z.string()` first and built a failed issue for every number it was sent,
+ * on every signed request (requestParams lets nothing but scalars through).
+ */
+const scalar = z.preprocess((v) => (typeof v === 'number' || typeof v === 'boolean' ? String(v) : v), z.string());
 
 export const requiredText = (max: number) => scalar.pipe(z.string().trim().min(1, 'is required').max(max, `must be at most ${max} characters`));
 
