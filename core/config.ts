@@ -86,7 +86,7 @@ export const configDescriptions: Record<keyof RawConfig, string> = {
   CALLBACK_TIMEOUT_MS: 'timeout of one callback attempt (DNS, connect, reply), in ms',
   CALLBACK_RETRY_SCALE: 'multiplies every callback retry delay (1 = the documented schedule; tests use e.g. 0.001, operators may stretch it)',
   CALLBACK_LOCK_MS: 'BullMQ lock of a callback job; a delivery whose worker died is resumed by another worker after about twice this long (a first attempt: after this long and the next outbox sweep)',
-  CALLBACK_FIRST_ATTEMPTS: 'callback first attempts the outbox relay makes at once itself, without a BullMQ job (retries are BullMQ jobs, or the relay\'s while Redis is unreachable); 0: every attempt is a BullMQ job',
+  CALLBACK_FIRST_ATTEMPTS: 'callback first-attempt requests the outbox relay makes at once itself, without a BullMQ job, claiming up to half as many more ahead (retries are BullMQ jobs, or the relay\'s while Redis is unreachable); 0: every attempt is a BullMQ job',
   PAYIN_EXPIRY_SECONDS: 'a pending pay-in expires after this long',
   REPORT_TIMESTAMP_WINDOW_SECONDS: 'allowed clock skew of signed monitor reports (document 000)',
   REPORT_EXPIRED_GRACE_SECONDS: 'a monitor report may still pay an order expired this recently',
