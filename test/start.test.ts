@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { embeddedEnv, freePort, spawnTs, waitFor } from './support/processes.js';
+import { embeddedEnv, freePort, repoRoot, spawnTs, waitFor } from './support/processes.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -30,6 +31,37 @@ describe('npm start (all roles, embedded default)', () => {
       expect(exit.at - sentAt).toBeLessThan(5000);
     } finally {
       app.child.kill('SIGKILL');
+    }
+  }, 45_000);
+
+  it('as `npm start` itself, stops gracefully when only npm is sent SIGTERM (a container’s PID 1, a process manager)', async () => {
+    // npm runs the script through `sh -c`, which does not pass a signal on; the script
+    // `exec`s, so the signal npm forwards reaches the server instead of leaving it orphaned.
+    const port = await freePort();
+    const dir = emptyDir();
+    const npm = spawn(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['start', '--silent'], {
+      cwd: repoRoot,
+      env: embeddedEnv({ PORT: String(port), LOG_LEVEL: 'info', REDIS_PREFIX: `npm-start-${port}`, DATABASE_URL: `sqlite:${join(dir, 'paymesh.db')}` }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so a failed run can kill whatever npm left behind.
+      detached: true,
+    });
+    let output = '';
+    npm.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    npm.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((res) => npm.on('exit', (code) => res(code)));
+    try {
+      expect(await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200, 30_000, 200), output).toBe(true);
+      npm.kill('SIGTERM');
+      expect(await exited, output).toBe(0);
+      expect(output).toContain('"msg":"shutting down"');
+      expect(await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).then(() => 'up', () => 'down')) === 'down', 5000, 100)).toBe(true);
+    } finally {
+      try {
+        process.kill(-npm.pid!, 'SIGKILL');
+      } catch {
+        // The group is gone: everything exited.
+      }
     }
   }, 45_000);
 
