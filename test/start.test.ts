@@ -39,7 +39,7 @@ describe('npm start (all roles, embedded default)', () => {
     // `exec`s, so the signal npm forwards reaches the server instead of leaving it orphaned.
     const port = await freePort();
     const dir = emptyDir();
-    const npm = spawn(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['start', '--silent'], {
+    const npm = spawn('npm', ['start', '--silent'], {
       cwd: repoRoot,
       env: embeddedEnv({ PORT: String(port), LOG_LEVEL: 'info', REDIS_PREFIX: `npm-start-${port}`, DATABASE_URL: `sqlite:${join(dir, 'paymesh.db')}` }),
       stdio: ['ignore', 'pipe', 'pipe'],
