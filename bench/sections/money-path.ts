@@ -33,6 +33,9 @@ export function chooseRate(ingestionRps: number): number {
 }
 
 /** The `rate × (warm-up + seconds)` pending orders the run will pay (opened before it starts, not measured). */
+/** How often this process checks its own event loop during section 3. */
+const OWN_LOOP_TICK_MS = 10;
+
 export function prepareMoneyPathOrders(stack: BenchStack, shop: MonitorShop, rate: number, plan: MoneyPathPlan): Promise<PendingOrder[]> {
   return openPendingOrders(stack.core, shop, {
     mrnPrefix: 'money',
@@ -77,6 +80,17 @@ export async function measureMoneyPath(
     (bySecond[Math.floor((sent.at - firstMeasuredAt) / 1000)] ??= []).push(latency);
   });
   stack.rss.begin('3 money path');
+  // This process sends the reports and timestamps the callbacks: a stall of its own event
+  // loop (its GC, its share of the cores) shows as latency of the system under test. Its
+  // worst stall in each measured second is kept, so a bad second can be told apart.
+  const ownStalls: number[] = [];
+  let tickedAt = performance.now();
+  const ownLoop = setInterval(() => {
+    const now = performance.now();
+    const second = Math.floor((now - firstMeasuredAt) / 1000);
+    if (second >= 0) ownStalls[second] = Math.max(ownStalls[second] ?? 0, now - tickedAt - OWN_LOOP_TICK_MS);
+    tickedAt = now;
+  }, OWN_LOOP_TICK_MS);
   try {
     const run = await sendAtFixedRate({
       rate,
@@ -91,6 +105,7 @@ export async function measureMoneyPath(
     });
     await pollUntil(async () => warmupLatencies.length + latencies.length >= run.sent - run.non2xx - run.errors, plan.drainSeconds * 1000, 50);
     stack.rss.end();
+    clearInterval(ownLoop);
     const e2e = summarise(latencies);
     const warmup = summarise(warmupLatencies);
     const reply = summarise(run.replyLatencies.slice(warmupCount).filter((v) => v !== undefined));
@@ -114,6 +129,10 @@ export async function measureMoneyPath(
           `${fmt.ms(perSecond.p50)} / ${fmt.ms(perSecond.max)} (${secondP99s.map((v) => v.toFixed(0)).join(', ')} ms)`,
         ),
         figure('/pc reply p50 / p99', `${fmt.ms(reply.p50)} / ${fmt.ms(reply.p99)}`),
+        figure(
+          'this process’s worst event-loop stall in each second (it sends the reports and timestamps the callbacks)',
+          `${ownStalls.slice(0, secondP99s.length).map((v) => Math.max(0, v ?? 0).toFixed(0)).join(', ')} ms`,
+        ),
         figure('callbacks received', `${fmt.count(latencies.length)} of ${fmt.count(measuredSent)} reports (non-2xx ${run.non2xx}, errors ${run.errors}, missing ${missing}); most reports in flight ${run.maxInFlight}`),
         figure(
           `warm-up: the first ${plan.warmupSeconds} s, not in the figures above (report → callback p50 / p99 / max)`,
@@ -128,6 +147,7 @@ export async function measureMoneyPath(
       notes: [],
     };
   } finally {
+    clearInterval(ownLoop);
     unsubscribe();
     stack.rss.end();
   }
