@@ -67,9 +67,13 @@ export async function startBenchReceiver(): Promise<BenchReceiver> {
  * it reads the one field it needs rather than parsing the whole form.
  */
 function mrnOf(body: string): string | null {
-  const field = body.startsWith('mrn=') ? 0 : body.indexOf('&mrn=') + 1;
-  if (field === 0 && !body.startsWith('mrn=')) return null;
-  const at = field + 4;
+  let at: number;
+  if (body.startsWith('mrn=')) at = 4;
+  else {
+    const field = body.indexOf('&mrn=');
+    if (field === -1) return null;
+    at = field + 5;
+  }
   const end = body.indexOf('&', at);
   const raw = body.slice(at, end === -1 ? undefined : end);
   return /[%+]/.test(raw) ? decodeURIComponent(raw.replaceAll('+', ' ')) : raw;

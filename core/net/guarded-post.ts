@@ -3,9 +3,9 @@ import { request as httpsRequest } from 'node:https';
 import { PinnedPools } from './pinned-pools.js';
 import {
   CallbackTargetRefused,
-  literalCallbackTarget,
+  checkCallbackUrl,
   pinnedLookup,
-  resolveCallbackTarget,
+  resolveCheckedName,
   systemResolver,
   type HostResolver,
   type ResolvedAddress,
@@ -61,8 +61,9 @@ export async function guardedPost(req: GuardedPost): Promise<GuardedReply> {
     ...part,
   });
   try {
-    const target =
-      literalCallbackTarget(req.url, req.policy) ?? (await deadline.race(resolveCallbackTarget(req.url, req.policy, req.resolve ?? systemResolver)));
+    // Parsed and checked once; only a host name waits (on the deadline) for its resolution.
+    const checked = checkCallbackUrl(req.url, req.policy);
+    const target = 'pinned' in checked ? checked : await deadline.race(resolveCheckedName(checked, req.policy, req.resolve ?? systemResolver));
     const reply = await send(target.url, target.pinned, req, deadline);
     return done({ httpStatus: reply.status, body: reply.body, truncated: reply.truncated, error: null, refused: false });
   } catch (e) {

@@ -55,56 +55,47 @@ function bareHost(url: URL): string {
 }
 
 /**
+ * A callback URL parsed and checked without the network: the target itself when its host is
+ * a literal address, else the name still to resolve (resolveCheckedName).
+ */
+export type CheckedCallbackUrl = CallbackTarget | { url: URL; name: string };
+
+/** The URL parsed and checked once, or what is wrong with it. */
+function inspectUrl(raw: string, policy: TargetPolicy): CheckedCallbackUrl | string {
+  const url = URL.parse(raw);
+  if (!url) return 'not a valid absolute URL';
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `scheme ${url.protocol.replace(':', '')} is not http or https`;
+  const host = bareHost(url);
+  const cls = classifyAddress(host);
+  if (cls === null) return { url, name: host };
+  if (!isAddressClassAllowed(cls, policy)) return `${host} is a ${cls.replace('_', '-')} address`;
+  return { url, pinned: { address: host, family: host.includes(':') ? 6 : 4 } };
+}
+
+/**
  * What is wrong with a callback URL without touching the network (scheme, syntax, a
  * literal address the policy refuses); null when it may be tried. Adapters use it to
  * refuse a bad `callbackUrl` when the order is placed rather than at delivery time.
  */
 export function callbackUrlProblem(raw: string, policy: TargetPolicy): string | null {
-  const url = URL.parse(raw);
-  return url ? urlProblem(url, policy) : 'not a valid absolute URL';
-}
-
-function urlProblem(url: URL, policy: TargetPolicy): string | null {
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `scheme ${url.protocol.replace(':', '')} is not http or https`;
-  const cls = classifyAddress(bareHost(url));
-  if (cls !== null && !isAddressClassAllowed(cls, policy)) return `${bareHost(url)} is a ${cls.replace('_', '-')} address`;
-  return null;
-}
-
-/** The parsed URL when nothing is wrong with it (callbackUrlProblem); else CallbackTargetRefused. */
-function checkedUrl(raw: string, policy: TargetPolicy): URL {
-  const url = URL.parse(raw);
-  const problem = url ? urlProblem(url, policy) : 'not a valid absolute URL';
-  if (problem) throw new CallbackTargetRefused(`refused: ${problem}`);
-  return url!;
-}
-
-/** The address of a host that is a literal IP (already checked by urlProblem), else null. */
-function literalAddress(host: string): ResolvedAddress | null {
-  return classifyAddress(host) === null ? null : { address: host, family: host.includes(':') ? 6 : 4 };
+  const inspected = inspectUrl(raw, policy);
+  return typeof inspected === 'string' ? inspected : null;
 }
 
 /**
- * The target of a URL whose host is a literal address, checked without the network; null
- * when the host is a name to resolve. Throws CallbackTargetRefused like resolveCallbackTarget.
- * A callback to a literal address (receivers on a LAN, tests) then costs no promise.
+ * The URL checked without the network; throws CallbackTargetRefused like
+ * resolveCallbackTarget. A callback to a literal address (receivers on a LAN, tests) then
+ * costs no promise; a name goes on to resolveCheckedName.
  */
-export function literalCallbackTarget(raw: string, policy: TargetPolicy): CallbackTarget | null {
-  const url = checkedUrl(raw, policy);
-  const pinned = literalAddress(bareHost(url));
-  return pinned ? { url, pinned } : null;
+export function checkCallbackUrl(raw: string, policy: TargetPolicy): CheckedCallbackUrl {
+  const inspected = inspectUrl(raw, policy);
+  if (typeof inspected === 'string') throw new CallbackTargetRefused(`refused: ${inspected}`);
+  return inspected;
 }
 
-/** Parses, resolves and checks a callback URL; throws CallbackTargetRefused when it may not be called. */
-export async function resolveCallbackTarget(
-  raw: string,
-  policy: TargetPolicy,
-  resolve: HostResolver = systemResolver,
-): Promise<CallbackTarget> {
-  const url = checkedUrl(raw, policy);
-  const host = bareHost(url);
-  const literal = literalAddress(host);
-  if (literal) return { url, pinned: literal };
+/** Resolves a checked URL's host name and checks every address it resolves to. */
+export async function resolveCheckedName(checked: { url: URL; name: string }, policy: TargetPolicy, resolve: HostResolver = systemResolver): Promise<CallbackTarget> {
+  const host = checked.name;
   let addresses: ResolvedAddress[];
   try {
     addresses = await resolve(host);
@@ -120,7 +111,13 @@ export async function resolveCallbackTarget(
       throw new CallbackTargetRefused(`refused: ${host} resolves to ${a.address} (${cls?.replace('_', '-') ?? 'not an IP'})`);
     }
   }
-  return { url, pinned: addresses[0]! };
+  return { url: checked.url, pinned: addresses[0]! };
+}
+
+/** Parses, resolves and checks a callback URL; throws CallbackTargetRefused when it may not be called. */
+export async function resolveCallbackTarget(raw: string, policy: TargetPolicy, resolve: HostResolver = systemResolver): Promise<CallbackTarget> {
+  const checked = checkCallbackUrl(raw, policy);
+  return 'pinned' in checked ? checked : resolveCheckedName(checked, policy, resolve);
 }
 
 /** A `lookup` for http(s).request that always answers the checked address (no second DNS query). */

@@ -79,7 +79,7 @@ export function readParams<T extends z.ZodTypeAny>(schema: T, params: RawParams)
   if (parsed.success) return parsed.data as z.output<T>;
   const issue = parsed.error.issues[0]!;
   const field = issue.path.join('.') || 'request';
-  // An absent field fails every branch of the scalar union ("Invalid input"); say what it is.
+  // An absent field fails as a missing string (zod's "Required"); say it in the envelope's words.
   const absent = typeof issue.path[0] === 'string' && params[issue.path[0]] === undefined;
   throw badParams(`${field} ${absent ? 'is required' : issue.message}`);
 }
