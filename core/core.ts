@@ -16,6 +16,7 @@ import { PaymentChannels, type CollectionAccountProvider } from './services/paym
 import { PayInService } from './services/payins.js';
 import { PayoutService } from './services/payouts.js';
 import { ReportMatchingService } from './services/report-matching.js';
+import { ReportGroupCommit } from './services/report-group-commit.js';
 import { ReportReplayService } from './services/report-replays.js';
 import { ThirdPartyAccountService } from './services/third-party-accounts.js';
 import type { HeartbeatHandler, NotificationParser, PaymentChannelPlugin } from './ports/index.js';
@@ -118,7 +119,10 @@ export function createCore(input: CoreDeps): Core {
     notifications,
     thirdPartyAccounts,
     reportReplays,
-    monitorReports: new MonitorReportService(reportReplays, reportMatching, notifications, monitorClients, thirdPartyAccounts, heartbeatHandlers, outboxCommitted),
+    monitorReports: new MonitorReportService(
+      reportReplays,
+      new ReportGroupCommit(reportMatching, { transactions: deps.config.REPORT_TRANSACTIONS, reports: deps.config.REPORT_GROUP_SIZE }),
+      notifications, monitorClients, thirdPartyAccounts, heartbeatHandlers, outboxCommitted),
     em: () => deps.orm.em.fork() as EntityManager,
     outboxCommitted,
     onOutboxCommitted: (listener) => {

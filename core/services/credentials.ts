@@ -79,9 +79,25 @@ export class CredentialService {
    * `open` for callers that only check a signature and name the merchant by id (document
    * 000's monitor requests, the busiest signed route): the merchant stays plain values.
    * Mapping it to an entity was ~5% of the all-in-one's CPU under report load
-   * (bench/FINDINGS.md, sixth pass).
+   * (bench/FINDINGS.md, sixth pass). Requests of one caller that arrive while its lookup is
+   * under way share that lookup instead of each making its own (one round trip for all of
+   * them, bench section 2): it started at most one lookup's time before they arrived, and
+   * nothing is kept once it has answered, so a rotated key or a disabled merchant applies
+   * from the next lookup on.
    */
-  async openSigningKey(em: EntityManager, kind: CredentialKind, lookup: string): Promise<OpenedSigningKey | null> {
+  openSigningKey(em: EntityManager, kind: CredentialKind, lookup: string): Promise<Readonly<OpenedSigningKey> | null> {
+    const key = `${kind} ${lookup}`;
+    const underWay = this.signingKeysUnderWay.get(key);
+    if (underWay) return underWay;
+    const lookingUp = this.readSigningKey(em, kind, lookup).finally(() => this.signingKeysUnderWay.delete(key));
+    this.signingKeysUnderWay.set(key, lookingUp);
+    return lookingUp;
+  }
+
+  /** Signing-key lookups under way, by kind and lookup (openSigningKey). */
+  private readonly signingKeysUnderWay = new Map<string, Promise<Readonly<OpenedSigningKey> | null>>();
+
+  private async readSigningKey(em: EntityManager, kind: CredentialKind, lookup: string): Promise<Readonly<OpenedSigningKey> | null> {
     const [rows] = await runInOneTrip(em, [
       {
         sql: 'select c.secret_sealed, m.id, m.status from credential c join merchant m on m.id = c.merchant_id where c.kind = ? and c.lookup = ?',
@@ -91,7 +107,11 @@ export class CredentialService {
     ]);
     const row = rows![0];
     if (!row) return null;
-    return { merchant: { id: Number(row.id), status: row.status as Merchant['status'] }, secret: this.secrets.open(String(row.secret_sealed)) };
+    // Shared by every request that joined the lookup: none may change it for the others.
+    return Object.freeze({
+      merchant: Object.freeze({ id: Number(row.id), status: row.status as Merchant['status'] }),
+      secret: this.secrets.open(String(row.secret_sealed)),
+    });
   }
 
   /** Finds the merchant of a bearer key (X-Api-Key, dashboard token). */

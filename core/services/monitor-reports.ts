@@ -1,11 +1,11 @@
 import type { EntityManager } from '@mikro-orm/knex';
-import { inTripTransaction } from '../db/direct-sql.js';
 import { PaymentReportSource, type ThirdPartyAccount } from '../entities/index.js';
 import type { HeartbeatEvent, HeartbeatHandler } from '../ports/index.js';
 import type { HeartbeatInput, MonitorClientService } from './monitor-clients.js';
 import type { IncomingNotification, NotificationOutcome, NotificationService } from './notifications.js';
+import type { ReportGroupCommit } from './report-group-commit.js';
 import type { ReplayGuard, ReportReplayService } from './report-replays.js';
-import type { PaymentReportInput, ReportMatchingService, ReportOutcome } from './report-matching.js';
+import type { PaymentReportInput, ReportOutcome } from './report-matching.js';
 import type { ThirdPartyAccountService } from './third-party-accounts.js';
 
 export interface HeartbeatOutcome {
@@ -26,7 +26,8 @@ export type ThirdPartyReportInput = Omit<PaymentReportInput, 'merchantId' | 'sou
 export class MonitorReportService {
   constructor(
     private readonly replays: ReportReplayService,
-    private readonly matching: ReportMatchingService,
+    /** How reports share transactions (group commit on PostgreSQL). */
+    private readonly groups: ReportGroupCommit,
     private readonly notificationsService: NotificationService,
     private readonly clients: MonitorClientService,
     private readonly thirdParty: ThirdPartyAccountService,
@@ -37,10 +38,9 @@ export class MonitorReportService {
   /** `/api/report/{pid}/pc`. */
   async reportPayment(em: EntityManager, input: Omit<PaymentReportInput, 'source'>, guard: ReplayGuard): Promise<ReportOutcome> {
     // The replay claim goes in the report's first round trip (ReportMatchingService.report),
-    // and on PostgreSQL the BEGIN and COMMIT ride on its first and last (inTripTransaction).
-    const outcome = await inTripTransaction(em, async (tx) =>
-      this.matching.report(tx, { ...input, source: PaymentReportSource.Pc }, [this.replays.claimStatement(tx, guard, input.now)]),
-    );
+    // and on PostgreSQL the BEGIN and COMMIT ride on its first and last (inTripTransaction),
+    // in a transaction it may share with other reports (ReportGroupCommit).
+    const outcome = await this.groups.report(em, { ...input, source: PaymentReportSource.Pc }, [this.replays.claimStatement(em, guard, input.now)]);
     if (outcome.order && !outcome.callbackHandedOff) this.outboxCommitted();
     return outcome;
   }
@@ -70,12 +70,10 @@ export class MonitorReportService {
 
   /** `/api/report/third-account`: pays the orders of the merchant the account is registered under. */
   async thirdPartyReport(em: EntityManager, account: ThirdPartyAccount, input: ThirdPartyReportInput, guard: ReplayGuard): Promise<ReportOutcome> {
-    const outcome = await inTripTransaction(em, async (tx) =>
-      this.matching.report(
-        tx,
-        { ...input, merchantId: account.merchant.id, source: PaymentReportSource.ThirdAccount, thirdPartyAccountId: account.id },
-        [this.replays.claimStatement(tx, guard, input.now)],
-      ),
+    const outcome = await this.groups.report(
+      em,
+      { ...input, merchantId: account.merchant.id, source: PaymentReportSource.ThirdAccount, thirdPartyAccountId: account.id },
+      [this.replays.claimStatement(em, guard, input.now)],
     );
     if (outcome.order && !outcome.callbackHandedOff) this.outboxCommitted();
     return outcome;

@@ -45,6 +45,15 @@ export type SettlementWrite =
   | { outcome: 'paid'; paidRow: Record<string, unknown>; written: Rows[]; callbackHandedOff: boolean }
   | { outcome: 'already_paid' };
 
+/** A settlement's writes, prepared but not sent (PayInSettlement.prepareSettlement). */
+export interface PreparedSettlement {
+  statements: Statement[];
+  /** The trip carrying `statements` failed: what was reserved for the callback is given back. */
+  abandon(): void;
+  /** The rows of `statements`, in order, once the trip returned (and committed, when it was the committing trip). */
+  written(rows: Rows[]): { paidRow: Record<string, unknown>; callbackHandedOff: boolean };
+}
+
 /** Fee of a pay-in: floor(amount × feeRateBp / 10000) — rounded in the merchant's favour, exact in BigInt. */
 export function payInFee(amount: Fen, feeRateBp: number): Fen {
   return Number((BigInt(amount) * BigInt(feeRateBp)) / 10000n);
@@ -102,6 +111,34 @@ export class PayInSettlement {
     /** Passed to the writes' `runInOneTrip`: the caller's transaction ends with them. */
     trip: { last?: boolean } = {},
   ): Promise<SettlementWrite> {
+    const settlement = await this.prepareSettlement(tx, order, payment, now, { committingTrip: trip.last === true });
+    if (settlement === 'already_paid') return { outcome: 'already_paid' };
+    let results: Rows[];
+    try {
+      results = await runInOneTrip(tx, [...settlement.statements, ...alsoWrite], trip);
+    } catch (e) {
+      settlement.abandon();
+      throw e;
+    }
+    const { paidRow, callbackHandedOff } = settlement.written(results.slice(0, settlement.statements.length));
+    return { outcome: 'paid', paidRow, written: results.slice(settlement.statements.length), callbackHandedOff };
+  }
+
+  /**
+   * `writeSettlement` in two halves, for a caller that sends the writes in a trip of its own
+   * making (several reports in one transaction, ReportMatchingService.reportGroup): the
+   * refusals are thrown here, before anything is written; the caller sends `statements` (in
+   * order, in one trip) and then calls `written` with their rows, or `abandon` when the trip
+   * failed. `committingTrip`: the trip carrying them is a trip transaction's last (its
+   * COMMIT), so the callback may be handed to this process's first attempts.
+   */
+  async prepareSettlement(
+    tx: EntityManager,
+    order: LockedPayIn,
+    payment: ReceivedPayment,
+    now: Date,
+    trip: { committingTrip: boolean },
+  ): Promise<PreparedSettlement | 'already_paid'> {
     if (!Number.isSafeInteger(payment.amountReceived) || payment.amountReceived <= 0) {
       throw new CoreError('invalid_input', 'amountReceived must be a positive whole number of fen');
     }
@@ -111,7 +148,7 @@ export class PayInSettlement {
     if (payment.plugin !== undefined && order.channelPlugin !== payment.plugin) {
       throw new CoreError('forbidden', `pay-in ${order.publicId} is not served by ${payment.plugin}`);
     }
-    if (order.status === PayInStatus.Paid) return { outcome: 'already_paid' };
+    if (order.status === PayInStatus.Paid) return 'already_paid';
     const payableUntil = payment.allowExpiredWithinGrace ? order.expiresAt.getTime() + this.graceMs : order.expiresAt.getTime();
     const payableStatus = order.status === PayInStatus.Pending || (payment.allowExpiredWithinGrace && order.status === PayInStatus.Expired);
     if (!payableStatus || payableUntil <= now.getTime()) {
@@ -139,9 +176,9 @@ export class PayInSettlement {
         ...(fee > 0 ? [{ account: PLATFORM_FEES, amount: fee }] : []),
       ],
     });
-    // The callback goes straight to this process's first attempts when this trip is the one
+    // The callback goes straight to this process's first attempts when the trip is the one
     // that commits (a trip transaction's last) and a slot is free; else a relay claims it.
-    const handoff = trip.last && tripTransactionOf(tx) ? this.firstAttempts() : null;
+    const handoff = trip.committingTrip && tripTransactionOf(tx) ? this.firstAttempts() : null;
     const handedOff = handoff?.reserve() ? handoff : null;
     const callback = payInCallbackStatements(
       tx,
@@ -151,21 +188,20 @@ export class PayInSettlement {
       // The claim runs on the wall clock, as the relay's own claims do (`now` may be the payment's time).
       handedOff ? { claimedUntil: new Date(Date.now() + this.config.CALLBACK_LOCK_MS) } : {},
     );
-    let results: Rows[];
-    try {
-      results = await runInOneTrip(tx, [...paidWrites, ...posting, ...callback.statements, ...alsoWrite], trip);
-    } catch (e) {
-      handedOff?.release();
-      throw e;
-    }
-    const [paidRow] = results[0]!;
-    if (!paidRow) {
-      // Unreachable while the row is locked; kept so an unlocked caller can never pay twice.
-      handedOff?.release();
-      throw new CoreError('conflict', `pay-in ${order.publicId} is no longer payable`);
-    }
-    handedOff?.attempt(callback.delivery);
-    return { outcome: 'paid', paidRow, written: results.slice(results.length - alsoWrite.length), callbackHandedOff: handedOff !== null };
+    return {
+      statements: [...paidWrites, ...posting, ...callback.statements],
+      abandon: () => handedOff?.release(),
+      written: (rows) => {
+        const [paidRow] = rows[0]!;
+        if (!paidRow) {
+          // Unreachable while the row is locked; kept so an unlocked caller can never pay twice.
+          handedOff?.release();
+          throw new CoreError('conflict', `pay-in ${order.publicId} is no longer payable`);
+        }
+        handedOff?.attempt(callback.delivery);
+        return { paidRow, callbackHandedOff: handedOff !== null };
+      },
+    };
   }
 
   /**

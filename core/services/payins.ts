@@ -10,9 +10,8 @@ import { owePayInCallback } from './doc004-callbacks.js';
 import { CoreError, isCoreError, isUniqueViolation } from './errors.js';
 import type { LedgerService } from './ledger.js';
 import { checkHttpUrl, checkMrn, checkPositiveFen, checkText } from './order-input.js';
-import type { Statement } from '../db/raw-sql.js';
 import type { LockedPayIn } from './payin-rows.js';
-import { PayInSettlement, type ReceivedPayment, type SettlementWrite, type SettleResult } from './payin-settlement.js';
+import { PayInSettlement, type PreparedSettlement, type ReceivedPayment, type SettleResult } from './payin-settlement.js';
 import type { PaymentChannels } from './payment-channels.js';
 import type { FirstAttemptHandoff } from '../outbox/handoff.js';
 
@@ -195,11 +194,10 @@ export class PayInService {
 
   /**
    * `settle` for a pay-in the caller already locked in its transaction (see payin-rows.ts),
-   * answering the rows written instead of an entity of the order (the report path needs
-   * only its ids; see PayInSettlement.writeSettlement).
+   * as statements the caller sends in a trip of its own (see PayInSettlement.prepareSettlement).
    */
-  writeSettlement(tx: EntityManager, order: LockedPayIn, payment: ReceivedPayment, now: Date, alsoWrite: Statement[] = [], trip: { last?: boolean } = {}): Promise<SettlementWrite> {
-    return this.settlement.writeSettlement(tx, order, payment, now, alsoWrite, trip);
+  prepareSettlement(tx: EntityManager, order: LockedPayIn, payment: ReceivedPayment, now: Date, trip: { committingTrip: boolean }): Promise<PreparedSettlement | 'already_paid'> {
+    return this.settlement.prepareSettlement(tx, order, payment, now, trip);
   }
 
   expireDue(em: EntityManager, now = new Date()): Promise<{ expired: number; claimsReleased: number }> {

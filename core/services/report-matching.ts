@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/knex';
 import type { Config } from '../config.js';
-import { PaymentReport, type PaymentReportSource, PaymentReportStatus } from '../entities/index.js';
+import { PaymentReport, type PaymentReportSource, PaymentReportStatus, PayInStatus } from '../entities/index.js';
 import type { Fen } from '../money/fen.js';
 import { audit, type Actor } from './audit.js';
 import { isMonitorPayType, MONITOR_PAY_TYPES } from './collection-accounts.js';
 import { CoreError, isCoreError } from './errors.js';
 import { checkPositiveFen, checkText } from './order-input.js';
 import { lockedPayIns, lockPayInByPublicId, payableInAccountsStatement, payInByPublicIdStatement, type LockedPayIn } from './payin-rows.js';
-import type { PayInService, SettlementWrite } from './payins.js';
-import { inTransaction, runInOneTrip, type CheckedStatement, type Statement } from '../db/raw-sql.js';
+import type { PayInService } from './payins.js';
+import { inTripTransaction } from '../db/direct-sql.js';
+import { inTransaction, runInOneTrip, type CheckedStatement, type Rows, type Statement } from '../db/raw-sql.js';
 import {
   accountIdsSubquery,
   accountsStatement,
@@ -77,6 +78,43 @@ export interface ReportOutcome {
 
 type OrderChoice = { order: LockedPayIn } | { reason: UnmatchedReason };
 
+/** A report after its first trip: stored, and the order it pays or why it pays none. */
+type Decision = { report: StoredReport } & OrderChoice;
+
+/** The writes that record a decision, sent in one trip: `outcome` reads their rows, `abandon` undoes what was reserved when the trip failed. */
+interface VerdictWrite {
+  statements: Statement[];
+  outcome(rows: Rows[]): ReportOutcome;
+  abandon(): void;
+}
+
+/** A report of a group committed together (ReportMatchingService.reportGroup). */
+export interface GroupedReport {
+  /** With `now` set: the report's time is its arrival, not its group's start. */
+  input: PaymentReportInput & { now: Date };
+  /** The request's own statements for the first trip (its replay claim), as `report` takes them. */
+  sentFirst: readonly CheckedStatement[];
+}
+
+/** What became of one report of a committed group. */
+export type GroupedOutcome = { outcome: ReportOutcome } | { error: unknown };
+
+/**
+ * A group was rolled back because some of its reports were refused (by index: the error
+ * each would have been answered). The others were refused nothing; nothing was written.
+ */
+export class GroupRefused extends Error {
+  constructor(readonly refused: ReadonlyMap<number, unknown>) {
+    super(`${refused.size} report(s) of the group were refused`);
+  }
+}
+
+/** Orders paid by reports earlier in the same group. */
+const NO_ORDER_TAKEN: ReadonlySet<number> = new Set();
+
+/** The statements of a report's first trip, after its caller's (accounts, report insert, candidates). */
+const FIRST_TRIP_STATEMENTS = 3;
+
 /** sha256 over the merchant, the source and the identity fields in key order: equal payments hash equal. */
 export function reportFingerprint(merchantId: number, source: string, identity: Record<string, unknown>): string {
   const entries = Object.keys(identity)
@@ -110,31 +148,72 @@ export class ReportMatchingService {
    */
   async report(em: EntityManager, input: PaymentReportInput, sentFirst: readonly CheckedStatement[] = []): Promise<ReportOutcome> {
     const now = input.now ?? new Date();
-    this.check(input);
-    const fingerprint = reportFingerprint(input.merchantId, input.source, input.identity);
+    this.checkReport(input);
     // Inside a caller's transaction (a monitor request) no savepoint: a refusal rolls it all back.
     return inTransaction(em, async (tx) => {
       // One round trip: the caller's statements (its replay claim), the accounts the report
       // may concern, the report stored (or found a duplicate), and its candidate orders locked.
-      const results = await runInOneTrip(tx, [
-        ...sentFirst.map((c) => c.statement),
-        accountsStatement(input),
-        insertReportStatement(tx, input, fingerprint, now),
-        this.candidatesStatement(tx, input, now),
-      ]);
-      sentFirst.forEach((c, i) => c.verify(results[i]!));
-      const [accountRows, inserted, candidateRows] = results.slice(sentFirst.length);
-      const accounts = this.accountsFor(input, reportedAccounts(accountRows!));
-      if (!inserted![0]) throw new CoreError('duplicate', 'this payment was already reported');
-      const report: StoredReport = {
-        id: Number(inserted![0].id),
-        amount: input.amount,
-        upstreamOrderId: input.upstreamOrderId ?? null,
-        collectionAccountId: input.collectionAccountId ?? (accounts.length === 1 ? accounts[0]!.id : null),
-      };
-      const choice = this.chooseOrder(input, accounts, lockedPayIns(tx, candidateRows!), now);
-      if ('reason' in choice) return this.unmatched(tx, report, choice.reason);
-      return this.pay(tx, report, choice.order, now, PaymentReportStatus.Matched);
+      const results = await runInOneTrip(tx, [...sentFirst.map((c) => c.statement), ...this.firstTripStatements(tx, input, now)]);
+      const decision = this.decide(tx, input, sentFirst, results, now, NO_ORDER_TAKEN);
+      return this.send(tx, await this.verdictWrite(tx, decision, now, PaymentReportStatus.Matched, true), { last: true });
+    });
+  }
+
+  /**
+   * `report` for several reports in one transaction of two round trips, with one COMMIT
+   * (group commit, ReportGroupCommit), on PostgreSQL. The reports are decided in the order
+   * given, as if one after another: an order paid by one is not a candidate of those after
+   * it (or, named by one of them, is already paid). When any report is refused, the whole
+   * transaction is rolled back and `GroupRefused` names them, so that the caller can run
+   * the others again without them. Otherwise each report's outcome, once committed.
+   */
+  async reportGroup(em: EntityManager, reports: readonly GroupedReport[]): Promise<GroupedOutcome[]> {
+    return inTripTransaction(em, async (tx) => {
+      const firstTrip = reports.flatMap(({ input, sentFirst }) => [...sentFirst.map((c) => c.statement), ...this.firstTripStatements(tx, input, input.now)]);
+      const results = await runInOneTrip(tx, firstTrip);
+      const taken = new Set<number>();
+      const refused = new Map<number, unknown>();
+      const decisions: Decision[] = [];
+      let at = 0;
+      reports.forEach(({ input, sentFirst }, i) => {
+        const rows = results.slice(at, (at += sentFirst.length + FIRST_TRIP_STATEMENTS));
+        try {
+          const decision = this.decide(tx, input, sentFirst, rows, input.now, taken);
+          if ('order' in decision) taken.add(decision.order.id);
+          decisions.push(decision);
+        } catch (e) {
+          refused.set(i, e);
+        }
+      });
+      if (refused.size > 0) throw new GroupRefused(refused);
+      const writes: VerdictWrite[] = [];
+      try {
+        for (const [i, decision] of decisions.entries()) writes.push(await this.verdictWrite(tx, decision, reports[i]!.input.now, PaymentReportStatus.Matched, true));
+      } catch (e) {
+        for (const write of writes) write.abandon();
+        throw e;
+      }
+      let written: Rows[];
+      try {
+        written = await runInOneTrip(
+          tx,
+          writes.flatMap((w) => w.statements),
+          { last: true },
+        );
+      } catch (e) {
+        for (const write of writes) write.abandon();
+        throw e;
+      }
+      // Committed: each report's outcome stands on its own (an error here is that report's alone).
+      at = 0;
+      return writes.map((write) => {
+        const rows = written.slice(at, (at += write.statements.length));
+        try {
+          return { outcome: write.outcome(rows) };
+        } catch (error) {
+          return { error };
+        }
+      });
     });
   }
 
@@ -150,7 +229,7 @@ export class ReportMatchingService {
       const order = await lockPayInByPublicId(tx, orderPublicId, merchantId);
       if (!order) throw new CoreError('not_found', `no pay-in ${orderPublicId}`);
       const stored = { id: reportId, amount: report.amount, upstreamOrderId: report.upstreamOrderId ?? null, collectionAccountId: report.collectionAccountId ?? null };
-      const result = await this.pay(tx, stored, order, new Date(), PaymentReportStatus.Attached);
+      const result = await this.send(tx, await this.verdictWrite(tx, { report: stored, order }, new Date(), PaymentReportStatus.Attached, false));
       if (!result.order) throw new CoreError('conflict', `pay-in ${orderPublicId} cannot be paid (${result.reason})`);
       audit(tx, actor, 'payment_report.attach', { type: 'payment_report', id: reportId }, { order: orderPublicId });
       await tx.flush();
@@ -168,7 +247,8 @@ export class ReportMatchingService {
     return em.findOne(PaymentReport, { id, merchant: merchantId }, { populate: ['payInOrder'] });
   }
 
-  private check(input: PaymentReportInput): void {
+  /** Throws `invalid_input` for fields no report may have (the faces' schemas refuse them first). */
+  checkReport(input: PaymentReportInput): void {
     checkPositiveFen(input.amount, 'amount');
     if (!isMonitorPayType(input.payType)) {
       throw new CoreError('invalid_input', `pay_type must be one of ${MONITOR_PAY_TYPES.join(', ')}`, { field: 'pay_type' });
@@ -176,6 +256,34 @@ export class ReportMatchingService {
     if (input.channelCode != null) checkText(input.channelCode, 'channel_code', 32);
     if (input.orderRef != null) checkText(input.orderRef, 'order', 64);
     if (input.upstreamOrderId != null) checkText(input.upstreamOrderId, 'upstream order id', 64);
+  }
+
+  /** The report's first trip, after its caller's statements: see FIRST_TRIP_STATEMENTS. */
+  private firstTripStatements(tx: EntityManager, input: PaymentReportInput, now: Date): Statement[] {
+    const fingerprint = reportFingerprint(input.merchantId, input.source, input.identity);
+    return [accountsStatement(input), insertReportStatement(tx, input, fingerprint, now), this.candidatesStatement(tx, input, now)];
+  }
+
+  /**
+   * What the first trip's rows say of the report: its caller's checks first (which throw to
+   * refuse it), then a duplicate or an unknown account (thrown), else the order it pays or why
+   * none. `taken`: orders paid by reports before it in the same transaction.
+   */
+  private decide(tx: EntityManager, input: PaymentReportInput, sentFirst: readonly CheckedStatement[], results: Rows[], now: Date, taken: ReadonlySet<number>): Decision {
+    sentFirst.forEach((c, i) => c.verify(results[i]!));
+    const [accountRows, inserted, candidateRows] = results.slice(sentFirst.length);
+    const accounts = this.accountsFor(input, reportedAccounts(accountRows!));
+    if (!inserted![0]) throw new CoreError('duplicate', 'this payment was already reported');
+    const report: StoredReport = {
+      id: Number(inserted![0].id),
+      amount: input.amount,
+      upstreamOrderId: input.upstreamOrderId ?? null,
+      collectionAccountId: input.collectionAccountId ?? (accounts.length === 1 ? accounts[0]!.id : null),
+    };
+    // After an earlier report of the transaction paid it, an order is what a report arriving
+    // after that commit would find: named, already paid; matched by amount, no candidate.
+    const candidates = lockedPayIns(tx, candidateRows!).flatMap((o) => (!taken.has(o.id) ? [o] : input.orderRef ? [{ ...o, status: PayInStatus.Paid }] : []));
+    return { report, ...this.chooseOrder(input, accounts, candidates, now) };
   }
 
   /** The collection accounts the payment may have arrived in, of those the query found. */
@@ -233,18 +341,19 @@ export class ReportMatchingService {
     return { order: pick[0]! };
   }
 
-  /** Settles the order and records the verdict in the same round trip as the payment's writes. */
-  private async pay(em: EntityManager, report: StoredReport, order: LockedPayIn, now: Date, status: PaymentReportStatus): Promise<ReportOutcome> {
-    const verdict = reportVerdictStatement(em, report.id, {
-      status,
-      reason: null,
-      collectionAccountId: order.collectionAccountId,
-      paid: { orderId: order.id, at: now },
-    });
-    let settled: SettlementWrite;
+  /**
+   * The writes of a decision: for an order, its settlement and the verdict, in one trip
+   * (`committingTrip`: the trip carries the transaction's COMMIT); for none, or an order that
+   * turns out already paid or no longer payable, the unmatched verdict.
+   */
+  private async verdictWrite(tx: EntityManager, decision: Decision, now: Date, status: PaymentReportStatus, committingTrip: boolean): Promise<VerdictWrite> {
+    const { report } = decision;
+    if ('reason' in decision) return this.unmatchedWrite(tx, report, decision.reason);
+    const { order } = decision;
+    let settlement: Awaited<ReturnType<PayInService['prepareSettlement']>>;
     try {
-      settled = await this.payins.writeSettlement(
-        em,
+      settlement = await this.payins.prepareSettlement(
+        tx,
         order,
         {
           amountReceived: report.amount,
@@ -254,29 +363,49 @@ export class ReportMatchingService {
           now,
         },
         now,
-        [verdict],
-        { last: true },
+        { committingTrip },
       );
     } catch (e) {
-      if (isCoreError(e, 'conflict')) return this.unmatched(em, report, 'order_not_payable');
+      if (isCoreError(e, 'conflict')) return this.unmatchedWrite(tx, report, 'order_not_payable');
       throw e;
     }
-    if (settled.outcome === 'already_paid') return this.unmatched(em, report, 'already_paid');
+    if (settlement === 'already_paid') return this.unmatchedWrite(tx, report, 'already_paid');
+    const paid = settlement;
+    const verdict = reportVerdictStatement(tx, report.id, { status, reason: null, collectionAccountId: order.collectionAccountId, paid: { orderId: order.id, at: now } });
     return {
-      report: verdictFromRow(report.id, settled.written[0]![0]),
-      order: { id: order.id, publicId: order.publicId, collectionAccountId: order.collectionAccountId },
-      reason: null,
-      callbackHandedOff: settled.callbackHandedOff,
+      statements: [...paid.statements, verdict],
+      abandon: () => paid.abandon(),
+      outcome: (rows) => {
+        const { callbackHandedOff } = paid.written(rows.slice(0, paid.statements.length));
+        return {
+          report: verdictFromRow(report.id, rows[paid.statements.length]![0]),
+          order: { id: order.id, publicId: order.publicId, collectionAccountId: order.collectionAccountId },
+          reason: null,
+          callbackHandedOff,
+        };
+      },
     };
   }
 
-  private async unmatched(em: EntityManager, report: StoredReport, reason: UnmatchedReason): Promise<ReportOutcome> {
-    const [rows] = await runInOneTrip(
-      em,
-      [reportVerdictStatement(em, report.id, { status: PaymentReportStatus.Unmatched, reason, collectionAccountId: report.collectionAccountId })],
-      { last: true },
-    );
-    return { report: verdictFromRow(report.id, rows![0]), order: null, reason };
+  private unmatchedWrite(tx: EntityManager, report: StoredReport, reason: UnmatchedReason): VerdictWrite {
+    const verdict = reportVerdictStatement(tx, report.id, { status: PaymentReportStatus.Unmatched, reason, collectionAccountId: report.collectionAccountId });
+    return {
+      statements: [verdict],
+      abandon: () => {},
+      outcome: ([rows]) => ({ report: verdictFromRow(report.id, rows![0]), order: null, reason }),
+    };
+  }
+
+  /** Sends a decision's writes in one trip (`last`: the trip transaction's COMMIT with them). */
+  private async send(tx: EntityManager, write: VerdictWrite, trip: { last?: boolean } = {}): Promise<ReportOutcome> {
+    let rows: Rows[];
+    try {
+      rows = await runInOneTrip(tx, write.statements, trip);
+    } catch (e) {
+      write.abandon();
+      throw e;
+    }
+    return write.outcome(rows);
   }
 }
 

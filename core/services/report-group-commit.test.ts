@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { postgresBase, setupTestCore } from '../../test/support/core.js';
+import { onlineAccount } from '../../test/support/doc000.js';
+import { CallbackDelivery, Channel, PaymentReport, PayInOrder, PayInStatus, ReportReplay } from '../entities/index.js';
+import { isCoreError } from './errors.js';
+import type { PaymentReportInput, ReportOutcome } from './report-matching.js';
+import type { ReplayGuard } from './report-replays.js';
+
+// Group commit is PostgreSQL's (SQLite has one writer and no round trips). One report
+// transaction at a time, so that every report sent while the first is open joins one group.
+const core = await setupTestCore({ REPORT_TRANSACTIONS: '1', REPORT_GROUP_SIZE: '32' }, { databaseBase: postgresBase });
+let merchantId = 0;
+let accountId = 0;
+
+beforeAll(async () => {
+  await core.em().nativeUpdate(Channel, { id: 2 }, { plugin: 'monitor' });
+  merchantId = (await core.merchants.create(core.em(), { name: 'Group Commit Shop' })).merchant.id;
+  accountId = (await onlineAccount(core, merchantId)).id;
+});
+
+async function openOrder(): Promise<PayInOrder> {
+  const { order } = await core.payins.create(core.em(), {
+    merchantId,
+    mrn: randomUUID(),
+    channelId: 2,
+    amount: 1000 + Math.floor(Math.random() * 90_000),
+    callbackUrl: 'https://shop.example/notify',
+    returnUrl: 'https://shop.example/done',
+    baseUrl: 'https://pay.example',
+  });
+  return order;
+}
+
+interface Sent {
+  input: Omit<PaymentReportInput, 'source'>;
+  guard: ReplayGuard;
+}
+
+function paymentOf(amount: number, over: Partial<Sent['input']> = {}): Sent {
+  return {
+    input: { merchantId, amount, payType: 'alipay', channelCode: 'ali_qr', collectionAccountId: accountId, identity: { n: randomUUID() }, fields: {}, ...over },
+    guard: { caller: `merchant:${merchantId}`, signature: randomUUID(), timestamp: new Date() },
+  };
+}
+
+/** Sends the reports at once, as concurrent requests would: settled outcomes, in order. */
+function sendTogether(reports: Sent[]): Promise<Array<PromiseSettledResult<ReportOutcome>>> {
+  return Promise.allSettled(reports.map((r) => core.monitorReports.reportPayment(core.em(), r.input, r.guard)));
+}
+
+function outcomes(settled: Array<PromiseSettledResult<ReportOutcome>>): ReportOutcome[] {
+  return settled.map((s) => {
+    if (s.status === 'rejected') throw s.reason;
+    return s.value;
+  });
+}
+
+/** The transactions that wrote these reports (rows written by one transaction share its xmin). */
+async function transactionsOf(reportIds: number[]): Promise<number> {
+  const [row] = await core.em().getConnection().execute<Array<{ n: string }>>('select count(distinct xmin::text) as n from payment_report where id in (?)', [reportIds]);
+  return Number(row!.n);
+}
+
+describe('group commit of monitor reports (PostgreSQL)', () => {
+  it('commits the reports that arrive while a report transaction is open in one transaction, each paying its own order', async () => {
+    const orders = await Promise.all(Array.from({ length: 9 }, () => openOrder()));
+    const before = (await core.ledger.merchantBalances(core.em(), merchantId)).available;
+    const paid = outcomes(await sendTogether(orders.map((o) => paymentOf(o.payableAmount))));
+
+    expect(paid.map((p) => p.order?.publicId)).toEqual(orders.map((o) => o.publicId));
+    // The first report had the one transaction to itself; the eight sent meanwhile shared the next.
+    expect(await transactionsOf(paid.slice(1).map((p) => p.report.id))).toBe(1);
+    expect(await transactionsOf(paid.map((p) => p.report.id))).toBe(2);
+
+    const rows = await core.em().find(PayInOrder, { id: { $in: orders.map((o) => o.id) } });
+    expect(rows.every((o) => o.status === PayInStatus.Paid)).toBe(true);
+    const credited = rows.reduce((sum, o) => sum + o.paidAmount! - o.feeAmount!, 0);
+    expect((await core.ledger.merchantBalances(core.em(), merchantId)).available - before).toBe(credited);
+    expect(await core.em().count(CallbackDelivery, { subjectType: 'payin', subjectId: { $in: orders.map((o) => o.publicId) } })).toBe(orders.length);
+  });
+
+  it('answers a refused report as it would be alone, and commits the rest of its group without it', async () => {
+    const [first, a, b] = await Promise.all([openOrder(), openOrder(), openOrder()]);
+    const earlier = paymentOf(99_999, { identity: { n: 'reported once already' } });
+    await core.monitorReports.reportPayment(core.em(), earlier.input, earlier.guard);
+    const reportA = paymentOf(a!.payableAmount);
+    const group = [
+      paymentOf(first!.payableAmount),
+      reportA,
+      paymentOf(99_999, { identity: { n: 'reported once already' } }),
+      paymentOf(b!.payableAmount),
+      // The same signed request again, within the same group.
+      reportA,
+      paymentOf(500, { collectionAccountId: 987_654 }),
+    ];
+    const reportsBefore = await core.em().count(PaymentReport, { merchant: merchantId });
+
+    const [, okA, duplicate, okB, replay, unknownAccount] = await sendTogether(group);
+
+    expect(okA).toMatchObject({ status: 'fulfilled', value: { order: { publicId: a!.publicId } } });
+    expect(okB).toMatchObject({ status: 'fulfilled', value: { order: { publicId: b!.publicId } } });
+    const refusal = (s: PromiseSettledResult<ReportOutcome> | undefined) => (s?.status === 'rejected' && isCoreError(s.reason) ? [s.reason.code, s.reason.message] : s);
+    expect(refusal(duplicate)).toEqual(['duplicate', 'this payment was already reported']);
+    expect(refusal(replay)).toEqual(['duplicate', 'this signed request was already received']);
+    expect(refusal(unknownAccount)).toEqual(['not_found', 'no collection account 987654 for this merchant']);
+    // The two that were not refused still went together, in one transaction of their own.
+    const ids = [okA, okB].map((s) => (s as PromiseFulfilledResult<ReportOutcome>).value.report.id);
+    expect(await transactionsOf(ids)).toBe(1);
+    // Nothing of the refused reports was kept: a report and a claim for each accepted request only.
+    expect(await core.em().count(PaymentReport, { merchant: merchantId })).toBe(reportsBefore + 3);
+    expect(await core.em().count(ReportReplay, { signature: { $in: group.map((r) => r.guard.signature) } })).toBe(3);
+  });
+
+  it('decides the reports of a group one after another: an order paid by one is not there for the next', async () => {
+    const order = await openOrder();
+    const settled = outcomes(
+      await sendTogether([
+        paymentOf((await openOrder()).payableAmount),
+        paymentOf(order.payableAmount),
+        // Another payment of the same amount: alone after the first it would find no order left.
+        paymentOf(order.payableAmount),
+        // A report naming the order: alone after the first it would find it paid.
+        paymentOf(order.payableAmount, { orderRef: order.publicId }),
+      ]),
+    );
+    const [, payer, sameAmount, naming] = settled;
+    expect(payer).toMatchObject({ order: { publicId: order.publicId }, reason: null });
+    expect(sameAmount).toMatchObject({ order: null, reason: 'no_pending_order' });
+    expect(naming).toMatchObject({ order: null, reason: 'already_paid' });
+    expect(await transactionsOf([payer!, sameAmount!, naming!].map((o) => o.report.id))).toBe(1);
+    const credits = await core.em().getConnection().execute<Array<{ n: string }>>('select count(*) as n from ledger_transaction where idempotency_key = ?', [`payin:${order.id}:paid`]);
+    expect(Number(credits[0]!.n)).toBe(1);
+  });
+
+  it('runs a group that fails for any other reason again report by report, so one bad report fails alone', async () => {
+    const orders = await Promise.all([openOrder(), openOrder(), openOrder()]);
+    const settled = await sendTogether([
+      paymentOf(orders[0]!.payableAmount),
+      paymentOf(orders[1]!.payableAmount),
+      // PostgreSQL refuses a NUL in text: this statement fails, and with it the whole group's transaction.
+      paymentOf(500, { fields: { remark: 'nul \u0000 inside' } }),
+      paymentOf(orders[2]!.payableAmount),
+    ]);
+    expect(settled[2]!.status).toBe('rejected');
+    expect(settled.filter((s) => s.status === 'fulfilled').map((s) => (s as PromiseFulfilledResult<ReportOutcome>).value.order?.publicId)).toEqual(
+      orders.map((o) => o.publicId),
+    );
+    const paid = await core.em().find(PayInOrder, { id: { $in: orders.map((o) => o.id) } });
+    expect(paid.map((o) => o.status)).toEqual(orders.map(() => PayInStatus.Paid));
+  });
+});
