@@ -15,6 +15,7 @@ import { SUBGRAPH_SECRET_HEADER } from '../subgraphs/shared/identity.js';
 import { authenticate } from './authenticate.js';
 import { ForwardingSubgraph, InProcessSubgraph, type GatewayContext } from './data-sources.js';
 import { maskUnexpectedErrors } from './format-error.js';
+import { refuseNulCharacters } from './nul-characters.js';
 import { operationLimits } from './limits.js';
 import { installScalarParsing } from './scalars.js';
 import { buildAllSubgraphs } from './subgraphs.js';
@@ -66,6 +67,7 @@ export async function createGateway(core: Core, log: Logger, placement: Subgraph
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       operationLimits<GatewayContext>({ maxDepth: core.config.GRAPHQL_MAX_DEPTH, maxCost: core.config.GRAPHQL_MAX_COST }),
+      refuseNulCharacters<GatewayContext>(),
     ],
   });
   await server.start();

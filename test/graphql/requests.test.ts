@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { PayInOrder } from '../../core/entities/index.js';
+import { Merchant, type PayInOrder } from '../../core/entities/index.js';
 import { onPostgres, setupTestCore } from '../support/core.js';
 import { createShop, openPayIn } from '../support/graph-fixtures.js';
 import { errorCodes, graphqlTestEnv, startGraphqlServer, TEST_ADMIN_TOKEN } from '../support/graphql.js';
@@ -65,6 +65,22 @@ describe(`GraphQL requests: authentication, errors, pagination and limits (${onP
     const create = `mutation($m: ID!) { createCollectionAccount(input: { merchantId: $m, payType: "alipay", channelCode: "a", accountName: "same", qrContent: "q" }) { id } }`;
     expect((await admin(create, dup)).errors).toBeUndefined();
     expect(errorCodes(await admin(create, dup))).toEqual(['CONFLICT']);
+  });
+
+  it('refuses a NUL character in a variable (at any depth) or a string literal with BAD_USER_INPUT, writing nothing', async () => {
+    // On PostgreSQL these reached a subgraph and failed there as INTERNAL_SERVER_ERROR.
+    const merchants = await core.em().count(Merchant, {});
+    const refusals = [
+      await admin('query($id: ID!) { payInOrder(id: $id) { id } }', { id: `${orders[0]!.publicId}\u0000` }),
+      await admin('query { payInOrder(id: "pi\\u0000x") { id } }'),
+      await admin('mutation($input: CreateMerchantInput!) { createMerchant(input: $input) { pid } }', { input: { name: 'Nul\u0000Shop' } }),
+    ];
+    expect(refusals.map((r) => [r.status, errorCodes(r), r.errors?.[0]?.message])).toEqual([
+      [400, ['BAD_USER_INPUT'], '$id must not contain the NUL character'],
+      [400, ['BAD_USER_INPUT'], 'a string literal must not contain the NUL character'],
+      [400, ['BAD_USER_INPUT'], '$input.name must not contain the NUL character'],
+    ]);
+    expect(await core.em().count(Merchant, {})).toBe(merchants);
   });
 
   it('pages newest first with opaque cursors, no row twice or missed, and a total', async () => {

@@ -326,6 +326,19 @@ describe(`document 000 routes on ${onPostgres ? 'PostgreSQL' : 'SQLite'}`, () =>
       }, 400);
     });
 
+    it('a NUL character in a value or a name → 400 on every route, on both databases (PostgreSQL could store it nowhere)', async () => {
+      const nul = 'before\u0000after';
+      await refusedWithoutWrites(() => postJson(url(`/${shop.pid}/pc`), signed({ ...examples.pc(), remark: nul }, shop.key)), 400, /remark must not contain the NUL/);
+      await refusedWithoutWrites(() => postForm(url(`/${shop.pid}/pc`), signed({ ...examples.pc(), pay_user: nul }, shop.key)), 400, /pay_user must not contain the NUL/);
+      await refusedWithoutWrites(() => getQuery(url(`/${shop.pid}/pc`), signed({ ...examples.pc(), [`x${nul}`]: 1 }, shop.key)), 400, /parameter name must not contain the NUL/);
+      await refusedWithoutWrites(() => postJson(url(`/${shop.pid}/heart`), signed({ ...examples.heart(), ext_data: nul }, shop.key)), 400, /ext_data/);
+      await refusedWithoutWrites(() => postJson(url('/third-account'), signed({ ...examples.third(), remark: nul }, agentKey)), 400, /remark/);
+      // Inside `content`'s JSON the NUL arrives escaped (`\u0000`) and is only decoded by the server.
+      const content = JSON.stringify({ from: '95588', package_name: 'com.example.app', msg: nul, receive_time: '2024-01-01 12:00:00' });
+      expect(content).not.toContain('\u0000');
+      await refusedWithoutWrites(() => postJson(url(`/${shop.pid}`), signed({ from: 'sms', content, timestamp: String(nowSeconds()) }, shop.key)), 400, /content\.msg must not contain the NUL/);
+    });
+
     it('a body that is not JSON, not an object, or of another content type → 400 envelope', async () => {
       await refusedWithoutWrites(() => postJson(url(`/${shop.pid}/pc`), '{"amount": 100,'), 400);
       await refusedWithoutWrites(() => postJson(url(`/${shop.pid}/pc`), '[1,2,3]'), 400);

@@ -26,7 +26,11 @@ function itemOf(content: string): Record<string, unknown> | null {
 
 function text(value: unknown, field: string): string | null {
   if (value === undefined || value === null || value === '') return null;
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') {
+    // Decoded from `content`'s JSON (`\u0000`), past requestParams' check of the raw values.
+    if (value.includes('\u0000')) throw badParams(`${field} must not contain the NUL character`);
+    return value;
+  }
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   throw badParams(`${field} must be a string`);
 }

@@ -13,7 +13,8 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  * Every request parameter: the query, and for POST the body (JSON or form) on top of it.
  * Values stay as received because the signature covers them as received. Nested values
  * (a repeated query key, a JSON object) cannot be signed by the document's rule and are
- * refused; a JSON `null` counts as absent, like an empty value.
+ * refused; a JSON `null` counts as absent, like an empty value. A NUL character, in a name
+ * or a value, is refused too: PostgreSQL can store it neither in text nor in JSON.
  */
 export function requestParams(req: FastifyRequest): RawParams {
   const params: RawParams = {};
@@ -22,7 +23,10 @@ export function requestParams(req: FastifyRequest): RawParams {
     if (source === undefined || source === null || source === '') continue;
     if (!isPlainObject(source)) throw badParams('the body must be a JSON object or a form');
     for (const [key, value] of Object.entries(source)) {
+      // PostgreSQL stores no NUL, in text or in JSON: refused here rather than failing the write.
+      if (key.includes('\u0000')) throw badParams('a parameter name must not contain the NUL character');
       if (value === null || value === undefined) continue;
+      if (typeof value === 'string' && value.includes('\u0000')) throw badParams(`${key} must not contain the NUL character`);
       if (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) {
         params[key] = value;
         continue;

@@ -91,6 +91,9 @@ describe(`POST /api/Pay/Create on ${onPostgres ? 'PostgreSQL' : 'SQLite'}`, () =
       ['a negative amount', () => payIn({ amount: '-1' }), /^invalid_data: /],
       ['an unknown appKey', () => signPayIn({ ...payIn(), appKey: 'ak_nobody' }, 'whatever'), /^object_not_found: unknown appKey$/],
       ['an oversize mrn (65 characters)', () => payIn({ mrn: 'x'.repeat(65) }), /^invalid_data: mrn must be at most 64 characters$/],
+      // PostgreSQL refuses a NUL even as a lookup parameter: this was a 500 (internal_error).
+      ['a NUL in the appKey', () => signPayIn({ ...payIn(), appKey: 'ak\u0000x' }, 'whatever'), /^invalid_data: appKey must not contain the NUL character$/],
+      ['a NUL in the mrn', () => payIn({ mrn: 'm\u0000' }), /^invalid_data: mrn must not contain the NUL character$/],
       ['a non-integer channelId', () => payIn({ channelId: '1.5' }), /^invalid_data: channelId must be an integer$/],
       ['an unknown channelId', () => payIn({ channelId: 99 }), /^invalid_data: unknown or disabled channel 99$/],
       ['a callbackUrl that is not http(s)', () => payIn({ callbackUrl: 'ftp://x.example/' }), /^invalid_data: callbackUrl must be an absolute http\(s\) URL/],

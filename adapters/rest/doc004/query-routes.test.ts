@@ -93,6 +93,9 @@ describe(`GET /api/Payments/Query on ${onPostgres ? 'PostgreSQL' : 'SQLite'}`, (
     ['an unknown appKey', () => signQuery({ appKey: 'ak_none', mrn: 'q-1' }, 'k') as Record<string, string>, 'object_not_found'],
     ['an unknown mrn', () => signed('never-created'), 'object_not_found'],
     ['an oversize mrn', () => signed('z'.repeat(65)), 'invalid_data'],
+    // PostgreSQL refuses a NUL even as a lookup parameter: these were a 500 (internal_error).
+    ['a NUL in the mrn', () => signed('q\u00001'), 'invalid_data'],
+    ['a NUL in the appKey', () => signQuery({ appKey: 'ak\u0000x', mrn: 'q-1' }, 'k') as Record<string, string>, 'invalid_data'],
   ];
   for (const [name, params, code] of refusals) {
     it(`refuses ${name} with {error:"${code}", errorMessage}`, async () => {

@@ -18,7 +18,9 @@ const wire = (field: string, max: number) =>
     })
     .transform((v) => String(v))
     .refine((v) => v.length > 0, `${field} is required`)
-    .refine((v) => v.length <= max, `${field} must be at most ${max} characters`);
+    .refine((v) => v.length <= max, `${field} must be at most ${max} characters`)
+    // PostgreSQL takes no NUL, not even as a parameter to compare with: refused, not a 500.
+    .refine((v) => !v.includes('\u0000'), `${field} must not contain the NUL character`);
 
 const optionalWire = (field: string, max: number) => wire(field, max).optional();
 
