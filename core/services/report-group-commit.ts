@@ -40,7 +40,7 @@ export class ReportGroupCommit {
   ) {}
 
   /** `ReportMatchingService.report` in a transaction it may share with other reports; the outcome once that transaction has committed. */
-  report(em: EntityManager, input: PaymentReportInput, sentFirst: readonly CheckedStatement[]): Promise<ReportOutcome> {
+  async report(em: EntityManager, input: PaymentReportInput, sentFirst: readonly CheckedStatement[]): Promise<ReportOutcome> {
     if (this.limits.reports <= 1 || databaseKindOfEm(em) !== 'postgresql') return this.single(em, input, sentFirst);
     // Refused before it joins anyone: bad fields never cost a group its transaction.
     this.matching.checkReport(input);
