@@ -133,6 +133,16 @@ describe('group commit of monitor reports (PostgreSQL)', () => {
     expect(Number(credits[0]!.n)).toBe(1);
   });
 
+  it('takes an order from the later reports of a group only once an earlier one has paid it', async () => {
+    const expired = await openOrder();
+    // Past its time and past the late-report grace: no report can pay it.
+    await core.em().nativeUpdate(PayInOrder, { id: expired.id }, { expiresAt: new Date(Date.now() - (core.config.REPORT_EXPIRED_GRACE_SECONDS + 60) * 1000) });
+    const naming = () => paymentOf(expired.payableAmount, { orderRef: expired.publicId });
+    const settled = outcomes(await sendTogether([paymentOf((await openOrder()).payableAmount), naming(), naming()]));
+    expect(settled.slice(1).map((o) => o.reason)).toEqual(['order_not_payable', 'order_not_payable']);
+    expect(await transactionsOf(settled.slice(1).map((o) => o.report.id))).toBe(1);
+  });
+
   it('runs a group that fails for any other reason again report by report, so one bad report fails alone', async () => {
     const orders = await Promise.all([openOrder(), openOrder(), openOrder()]);
     const settled = await sendTogether([

@@ -84,6 +84,8 @@ type Decision = { report: StoredReport } & OrderChoice;
 /** The writes that record a decision, sent in one trip: `outcome` reads their rows, `abandon` undoes what was reserved when the trip failed. */
 interface VerdictWrite {
   statements: Statement[];
+  /** The order these writes pay, if they pay one. */
+  paysOrder: number | null;
   outcome(rows: Rows[]): ReportOutcome;
   abandon(): void;
 }
@@ -173,22 +175,25 @@ export class ReportMatchingService {
       const results = await runInOneTrip(tx, firstTrip);
       const taken = new Set<number>();
       const refused = new Map<number, unknown>();
-      const decisions: Decision[] = [];
-      let at = 0;
-      reports.forEach(({ input, sentFirst }, i) => {
-        const rows = results.slice(at, (at += sentFirst.length + FIRST_TRIP_STATEMENTS));
-        try {
-          const decision = this.decide(tx, input, sentFirst, rows, input.now, taken);
-          if ('order' in decision) taken.add(decision.order.id);
-          decisions.push(decision);
-        } catch (e) {
-          refused.set(i, e);
-        }
-      });
-      if (refused.size > 0) throw new GroupRefused(refused);
       const writes: VerdictWrite[] = [];
+      let at = 0;
       try {
-        for (const [i, decision] of decisions.entries()) writes.push(await this.verdictWrite(tx, decision, reports[i]!.input.now, PaymentReportStatus.Matched, true));
+        for (const [i, { input, sentFirst }] of reports.entries()) {
+          const rows = results.slice(at, (at += sentFirst.length + FIRST_TRIP_STATEMENTS));
+          let decision: Decision;
+          try {
+            decision = this.decide(tx, input, sentFirst, rows, input.now, taken);
+          } catch (e) {
+            refused.set(i, e);
+            continue;
+          }
+          // Refusals do not depend on what the others pay: once one is found, only the rest are sought.
+          if (refused.size > 0) continue;
+          const write = await this.verdictWrite(tx, decision, input.now, PaymentReportStatus.Matched, true);
+          if (write.paysOrder !== null) taken.add(write.paysOrder);
+          writes.push(write);
+        }
+        if (refused.size > 0) throw new GroupRefused(refused);
       } catch (e) {
         for (const write of writes) write.abandon();
         throw e;
@@ -374,6 +379,7 @@ export class ReportMatchingService {
     const verdict = reportVerdictStatement(tx, report.id, { status, reason: null, collectionAccountId: order.collectionAccountId, paid: { orderId: order.id, at: now } });
     return {
       statements: [...paid.statements, verdict],
+      paysOrder: order.id,
       abandon: () => paid.abandon(),
       outcome: (rows) => {
         const { callbackHandedOff } = paid.written(rows.slice(0, paid.statements.length));
@@ -391,6 +397,7 @@ export class ReportMatchingService {
     const verdict = reportVerdictStatement(tx, report.id, { status: PaymentReportStatus.Unmatched, reason, collectionAccountId: report.collectionAccountId });
     return {
       statements: [verdict],
+      paysOrder: null,
       abandon: () => {},
       outcome: ([rows]) => ({ report: verdictFromRow(report.id, rows![0]), order: null, reason }),
     };
