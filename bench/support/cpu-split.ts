@@ -75,6 +75,12 @@ export function cpuSnapshot(appPid: number): CpuSnapshot {
   };
 }
 
+/** ms of CPU per unit of work (a report, a delivery) of each party, between two snapshots (NaN where /proc was not readable). */
+export function cpuPerUnit(from: CpuSnapshot, to: CpuSnapshot, count: number): Record<'app' | 'postgres' | 'redis' | 'bench', number> {
+  const per = (key: 'app' | 'postgres' | 'redis' | 'bench') => (to[key] - from[key]) / count;
+  return { app: per('app'), postgres: per('postgres'), redis: per('redis'), bench: per('bench') };
+}
+
 /** "CPU per report: all-in-one 1.39 ms, PostgreSQL 1.16 ms, …; machine 89% busy" between two snapshots. */
 export function describeCpuSplit(from: CpuSnapshot, to: CpuSnapshot, count: number, unit: string): string {
   const per = (key: 'app' | 'postgres' | 'redis' | 'bench') => `${((to[key] - from[key]) / count).toFixed(2)} ms`;
