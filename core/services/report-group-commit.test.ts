@@ -10,6 +10,9 @@ import type { ReplayGuard } from './report-replays.js';
 // Group commit is PostgreSQL's (SQLite has one writer and no round trips). One report
 // transaction at a time, so that every report sent while the first is open joins one group.
 const core = await setupTestCore({ REPORT_TRANSACTIONS: '1', REPORT_GROUP_SIZE: '32' }, { databaseBase: postgresBase });
+// Two transactions at once, small groups: reports for one order land in different groups
+// that lock the same rows in different orders (deadlocks are possible and must only cost time).
+const fighting = await setupTestCore({ REPORT_TRANSACTIONS: '2', REPORT_GROUP_SIZE: '5' }, { databaseBase: postgresBase });
 let merchantId = 0;
 let accountId = 0;
 
@@ -142,6 +145,55 @@ describe('group commit of monitor reports (PostgreSQL)', () => {
     expect(settled.slice(1).map((o) => o.reason)).toEqual(['order_not_payable', 'order_not_payable']);
     expect(await transactionsOf(settled.slice(1).map((o) => o.report.id))).toBe(1);
   });
+
+  it('keeps the money right when concurrent groups fight over the same orders: each paid once, each credit once, every report answered', async () => {
+    await fighting.em().nativeUpdate(Channel, { id: 2 }, { plugin: 'monitor' });
+    const shopId = (await fighting.merchants.create(fighting.em(), { name: 'Contended Shop' })).merchant.id;
+    const shopAccount = (await onlineAccount(fighting, shopId)).id;
+    const orders: PayInOrder[] = [];
+    for (let i = 0; i < 12; i++) {
+      const { order } = await fighting.payins.create(fighting.em(), {
+        merchantId: shopId,
+        mrn: randomUUID(),
+        channelId: 2,
+        amount: 1000 + i * 100,
+        callbackUrl: 'https://shop.example/notify',
+        returnUrl: 'https://shop.example/done',
+        baseUrl: 'https://pay.example',
+      });
+      orders.push(order);
+    }
+    const sent: Sent[] = [];
+    const report = (order: PayInOrder, over: Partial<Sent['input']> = {}): Sent => ({
+      input: { merchantId: shopId, amount: order.payableAmount, payType: 'alipay', channelCode: 'ali_qr', collectionAccountId: shopAccount, identity: { n: randomUUID() }, fields: {}, ...over },
+      guard: { caller: `merchant:${shopId}`, signature: randomUUID(), timestamp: new Date() },
+    });
+    for (const order of orders) {
+      const byAmount = report(order);
+      // Two payments of the amount, one naming the order, and the first one sent twice.
+      sent.push(byAmount, report(order), report(order, { orderRef: order.publicId }), byAmount);
+    }
+    // Interleaved so that every group holds reports of several orders, in shuffled order.
+    sent.sort(() => Math.random() - 0.5);
+    const settled = await Promise.allSettled(sent.map((r) => fighting.monitorReports.reportPayment(fighting.em(), r.input, r.guard)));
+
+    const answered = settled.map((s) => (s.status === 'fulfilled' ? (s.value.order ? 'paid' : s.value.reason) : isCoreError(s.reason) ? s.reason.code : String(s.reason)));
+    expect(answered.filter((a) => a === 'paid')).toHaveLength(orders.length);
+    // Everything else is a loser's answer, never an error of ours.
+    expect(new Set(answered.filter((a) => a !== 'paid'))).toSatisfy((reasons: Set<string>) => [...reasons].every((r) => ['no_pending_order', 'already_paid', 'duplicate'].includes(r)));
+    const paidOrders = settled.flatMap((s) => (s.status === 'fulfilled' && s.value.order ? [s.value.order.id] : []));
+    expect(new Set(paidOrders).size).toBe(orders.length);
+
+    const rows = await fighting.em().find(PayInOrder, { merchant: shopId });
+    expect(rows.map((o) => o.status)).toEqual(orders.map(() => PayInStatus.Paid));
+    const credited = rows.reduce((sum, o) => sum + o.paidAmount! - o.feeAmount!, 0);
+    expect((await fighting.ledger.merchantBalances(fighting.em(), shopId)).available).toBe(credited);
+    expect(await fighting.em().count(CallbackDelivery, { merchant: shopId })).toBe(orders.length);
+    // One report row per accepted request, one replay claim per accepted request.
+    const accepted = settled.filter((s) => s.status === 'fulfilled').length;
+    expect(await fighting.em().count(PaymentReport, { merchant: shopId })).toBe(accepted);
+    expect(await fighting.em().count(ReportReplay, { caller: `merchant:${shopId}` })).toBe(accepted);
+  }, 30_000);
 
   it('runs a group that fails for any other reason again report by report, so one bad report fails alone', async () => {
     const orders = await Promise.all([openOrder(), openOrder(), openOrder()]);
