@@ -45,6 +45,16 @@ export function checkText(value: string, field: string, maxLength: number, requi
   }
 }
 
+/** Row ids are 32-bit integers: PostgreSQL refuses a larger number even to compare with one. */
+export const MAX_ROW_ID = 2_147_483_647;
+
+/** An id a row of ours could have (a larger one would fail the statement, not find nothing). */
+export function checkRowId(id: number, field: string): void {
+  if (!Number.isSafeInteger(id) || id < 0 || id > MAX_ROW_ID) {
+    throw new CoreError('invalid_input', `${field} must be an id (at most ${MAX_ROW_ID})`, { field });
+  }
+}
+
 /** A positive amount of fen that fits the ledger. */
 export function checkPositiveFen(amount: number, field: string): void {
   if (!Number.isSafeInteger(amount) || amount <= 0) {

@@ -163,6 +163,8 @@ describe(`report matching on ${onPostgres ? 'PostgreSQL' : 'SQLite'}`, () => {
     await expect(report(m, { collectionAccountId: wx.id })).rejects.toMatchObject({ code: 'invalid_input' });
     await expect(report(m, { amount: 0 })).rejects.toMatchObject({ code: 'invalid_input' });
     await expect(report(m, { payType: 'paypal' })).rejects.toMatchObject({ code: 'invalid_input' });
+    // No row has an id past 32 bits; PostgreSQL would fail the statement rather than find none.
+    await expect(report(m, { collectionAccountId: 2 ** 31 })).rejects.toMatchObject({ code: 'invalid_input', details: { field: 'channel_account_id' } });
     expect(await core.em().count(PaymentReport, { merchant: m })).toBe(0);
   });
 });

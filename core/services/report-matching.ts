@@ -6,7 +6,7 @@ import type { Fen } from '../money/fen.js';
 import { audit, type Actor } from './audit.js';
 import { isMonitorPayType, MONITOR_PAY_TYPES } from './collection-accounts.js';
 import { CoreError, isCoreError } from './errors.js';
-import { checkPositiveFen, checkText } from './order-input.js';
+import { checkPositiveFen, checkRowId, checkText } from './order-input.js';
 import { lockedPayIns, lockPayInByPublicId, payableInAccountsStatement, payInByPublicIdStatement, type LockedPayIn } from './payin-rows.js';
 import type { PayInService } from './payins.js';
 import { inTripTransaction } from '../db/direct-sql.js';
@@ -258,6 +258,7 @@ export class ReportMatchingService {
     if (!isMonitorPayType(input.payType)) {
       throw new CoreError('invalid_input', `pay_type must be one of ${MONITOR_PAY_TYPES.join(', ')}`, { field: 'pay_type' });
     }
+    if (input.collectionAccountId != null) checkRowId(input.collectionAccountId, 'channel_account_id');
     if (input.channelCode != null) checkText(input.channelCode, 'channel_code', 32);
     if (input.orderRef != null) checkText(input.orderRef, 'order', 64);
     if (input.upstreamOrderId != null) checkText(input.upstreamOrderId, 'upstream order id', 64);

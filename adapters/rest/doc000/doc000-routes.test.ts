@@ -315,9 +315,13 @@ describe(`document 000 routes on ${onPostgres ? 'PostgreSQL' : 'SQLite'}`, () =>
         { ...examples.pc(), channel_account_id: 'x' },
         { ...examples.pc(), timestamp: 'yesterday' },
         { ...examples.pc(), remark: 'x'.repeat(256) },
+        // Beyond a row id (32 bits): on PostgreSQL the lookup itself failed, a 500.
+        { ...examples.pc(), channel_account_id: '2147483648' },
       ];
       for (const params of bad) await refusedWithoutWrites(() => postJson(url(`/${shop.pid}/pc`), signed(params, shop.key)), 400);
       await refusedWithoutWrites(() => postJson(url('/third-account/heart'), signed({ ...examples.thirdHeart(), type: 'one' }, agentKey)), 400);
+      await refusedWithoutWrites(() => postJson(url(`/${shop.pid}/heart`), signed({ ...examples.heart(), channel_id: 99_999_999_999 }, shop.key)), 400, /channel_id must be an id/);
+      await refusedWithoutWrites(() => postJson(url(`/${shop.pid}/pc`), signed({ ...examples.pc(), channel_account_id: 2_147_483_648 }, shop.key)), 400, /channel_account_id must be an id \(at most 2147483647\)/);
       await refusedWithoutWrites(() => postJson(url(`/${shop.pid}/pc`), { ...signed(examples.pc(), shop.key), amount: [100, 200] }), 400, /single value/);
       await refusedWithoutWrites(() => postJson(url(`/${shop.pid}/pc`), { ...signed(examples.pc(), shop.key), remark: { a: 1 } }), 400);
       await refusedWithoutWrites(async () => {

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { MAX_ROW_ID } from '../../../core/services/order-input.js';
 import { badParams } from './envelope.js';
 
 /** Request parameters exactly as received (strings from forms and queries; strings, numbers, booleans from JSON). */
@@ -63,6 +64,9 @@ export const optionalInteger = scalar
   .transform((v) => (v === '' ? null : Number(v)))
   .optional()
   .transform((v) => v ?? null);
+
+/** An optional id of one of paymesh's rows (`channel_account_id`, `channel_id`); a larger number was a 500 on PostgreSQL. */
+export const optionalRowId = optionalInteger.refine((v) => v === null || v <= MAX_ROW_ID, `must be an id (at most ${MAX_ROW_ID})`);
 
 /** `amount`: integer fen (the document's `int`), positive; `100.5` and `"1e3"` are refused, never rounded. */
 export const fenAmount = digits('a positive integer number of fen').transform(Number).refine((n) => n > 0, 'must be a positive integer number of fen');

@@ -3,11 +3,11 @@ import { z } from 'zod';
 import type { Core } from '../../../../core/core.js';
 import { authenticateMerchant } from '../callers.js';
 import { sendOk } from '../envelope.js';
-import { optionalInteger, readParams, requestParams, requiredText, sign, timestamp } from '../params.js';
+import { optionalRowId, readParams, requestParams, requiredText, sign, timestamp } from '../params.js';
 
 const heartSchema = z.object({
   client_name: requiredText(64),
-  channel_id: optionalInteger,
+  channel_id: optionalRowId,
   // Kept exactly as received (no trimming): it is handed to the heartbeat plugins as is.
   ext_data: z
     .union([z.string(), z.number(), z.boolean()])

@@ -5,7 +5,7 @@ import { MONITOR_PAY_TYPES } from '../../../../core/services/collection-accounts
 import type { ReportOutcome } from '../../../../core/services/report-matching.js';
 import { authenticateMerchant } from '../callers.js';
 import { sendOk } from '../envelope.js';
-import { fenAmount, optionalInteger, optionalText, readParams, requestParams, requiredText, sign, timestamp, unsignedFields } from '../params.js';
+import { fenAmount, optionalRowId, optionalText, readParams, requestParams, requiredText, sign, timestamp, unsignedFields } from '../params.js';
 
 export const payType = requiredText(16).pipe(z.enum(MONITOR_PAY_TYPES, { errorMap: () => ({ message: `must be one of ${MONITOR_PAY_TYPES.join(', ')}` }) }));
 
@@ -20,7 +20,7 @@ const pcSchema = z.object({
   uid: optionalText(64),
   order_id: optionalText(64),
   out_order_id: optionalText(64),
-  channel_account_id: optionalInteger,
+  channel_account_id: optionalRowId,
   timestamp,
   sign,
 });
