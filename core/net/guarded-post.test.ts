@@ -233,7 +233,18 @@ describe('guardedPost connection reuse', () => {
     const seen = await countingServer('127.0.0.1', port, (n) => n === 2);
     const url = `http://127.0.0.1:${port}/cb`;
     expect(await post(url)).toMatchObject({ httpStatus: 200, body: 'success' });
+    // The pool frees a socket for the next request a tick after the reply ends.
+    await new Promise((r) => setImmediate(r));
     expect(await post(url)).toMatchObject({ httpStatus: 200, body: 'success', error: null });
     expect(seen).toEqual({ connections: 2, requests: 3 });
+  });
+
+  it('does not send again when a fresh connection closes without a reply: the attempt failed', async () => {
+    const port = await freePort();
+    const seen = await countingServer('127.0.0.1', port, () => true);
+    const reply = await post(`http://127.0.0.1:${port}/cb`);
+    expect(reply.httpStatus).toBeNull();
+    expect(reply.error).toMatch(/closed/);
+    expect(seen).toEqual({ connections: 1, requests: 1 });
   });
 });

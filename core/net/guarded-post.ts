@@ -1,10 +1,8 @@
-import { request as httpRequest, type Agent, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { PinnedPools } from './pinned-pools.js';
+import type { Dispatcher } from 'undici';
+import { oneTargetPool, PinnedPools } from './pinned-pools.js';
 import {
   CallbackTargetRefused,
   checkCallbackUrl,
-  pinnedLookup,
   resolveCheckedName,
   systemResolver,
   type HostResolver,
@@ -115,13 +113,24 @@ const pools = new PinnedPools();
 class ReusedSocketLost extends Error {}
 
 async function send(url: URL, pinned: ResolvedAddress, req: GuardedPost, deadline: Deadline): Promise<Reply> {
+  const pooled = pools.poolFor(url, pinned);
   try {
-    return await sendOn(pools.poolFor(url, pinned) ?? false, url, pinned, req, deadline);
+    return await (pooled ? sendOn(pooled, url, req, deadline) : sendAlone(url, pinned, req, deadline));
   } catch (e) {
     // Once, on a connection of its own. The receiver may see the request twice, which
     // callbacks allow (delivery is at-least-once), rather than a failed attempt.
-    if (e instanceof ReusedSocketLost) return sendOn(false, url, pinned, req, deadline);
+    if (e instanceof ReusedSocketLost) return sendAlone(url, pinned, req, deadline);
     throw e;
+  }
+}
+
+/** On a connection of its own, closed after the reply. */
+async function sendAlone(url: URL, pinned: ResolvedAddress, req: GuardedPost, deadline: Deadline): Promise<Reply> {
+  const pool = oneTargetPool(url, pinned, 0);
+  try {
+    return await sendOn(pool, url, req, deadline);
+  } finally {
+    void pool.destroy();
   }
 }
 
@@ -131,71 +140,66 @@ interface Reply {
   truncated: boolean;
 }
 
-function sendOn(agent: Agent | false, url: URL, pinned: ResolvedAddress, req: GuardedPost, deadline: Deadline): Promise<Reply> {
-  const secure = url.protocol === 'https:';
-  const request = secure ? httpsRequest : httpRequest;
+/**
+ * The POST through undici's dispatcher interface: no response stream or abort signal, the
+ * reply's chunks are kept up to the cap. The deadline aborts the request wherever it is; if
+ * it passes while the request still waits for a socket, the request is aborted as soon as
+ * it starts.
+ */
+function sendOn(pool: Dispatcher, url: URL, req: GuardedPost, deadline: Deadline): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    let answered = false;
-    const outgoing = request(
+    let controller: Dispatcher.DispatchController | null = null;
+    let settled = false;
+    let status = 0;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (outcome: Reply | Error) => {
+      if (settled) return;
+      settled = true;
+      if (outcome instanceof Error) reject(outcome);
+      else resolve(outcome);
+    };
+    const body = () => Buffer.concat(chunks).subarray(0, req.replyCapBytes).toString('utf8');
+    deadline.arm((reason) => {
+      finish(reason);
+      controller?.abort(reason);
+    });
+    pool.dispatch(
+      { origin: url.origin, path: url.pathname + url.search, method: 'POST', headers: req.headers, body: req.body },
       {
-        protocol: url.protocol,
-        hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
-        port: url.port || (secure ? 443 : 80),
-        path: url.pathname + url.search,
-        method: 'POST',
-        headers: { ...req.headers, 'content-length': String(Buffer.byteLength(req.body, 'utf8')) },
-        lookup: pinnedLookup(pinned),
-        // A pool of this exact checked target (PinnedPools), or a connection of its own.
-        agent,
-      },
-      (res: IncomingMessage) => {
-        answered = true;
-        readCapped(res, req.replyCapBytes).then((r) => resolve({ status: res.statusCode ?? 0, ...r }), reject);
+        onRequestStart(c) {
+          controller = c;
+          if (settled) c.abort(new DeadlineExceeded());
+        },
+        onResponseStart(_c, statusCode) {
+          status = statusCode;
+        },
+        onResponseData(c, chunk) {
+          chunks.push(chunk);
+          size += chunk.length;
+          if (size > req.replyCapBytes) {
+            finish({ status, body: body(), truncated: true });
+            c.abort(new Error('reply longer than the cap'));
+          }
+        },
+        onResponseEnd() {
+          finish({ status, body: body(), truncated: false });
+        },
+        onResponseError(_c, error) {
+          finish(status === 0 && wasReused(error) ? new ReusedSocketLost(error.message) : error);
+        },
       },
     );
-    deadline.arm((reason) => outgoing.destroy(reason));
-    outgoing.on('error', (e: NodeJS.ErrnoException) => {
-      const lost = outgoing.reusedSocket && !answered && !deadline.passed && (e.code === 'ECONNRESET' || e.code === 'EPIPE');
-      reject(lost ? new ReusedSocketLost(e.message) : e);
-    });
-    // A string body is sent in the same write as the headers (a Buffer takes a second, writev).
-    outgoing.end(req.body, 'utf8');
   });
 }
 
-function readCapped(res: IncomingMessage, cap: number): Promise<{ body: string; truncated: boolean }> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    const finish = (truncated: boolean) => {
-      if (settled) return;
-      settled = true;
-      resolve({ body: Buffer.concat(chunks).subarray(0, cap).toString('utf8'), truncated });
-    };
-    res.on('data', (chunk: Buffer) => {
-      chunks.push(chunk);
-      size += chunk.length;
-      if (size > cap) {
-        finish(true);
-        res.destroy();
-      }
-    });
-    res.on('end', () => finish(false));
-    // The deadline destroys the request, which ends its reply with the deadline's error.
-    res.on('error', (e) => {
-      if (!settled) {
-        settled = true;
-        reject(e);
-      }
-    });
-    res.on('close', () => {
-      if (!settled && !res.complete) {
-        settled = true;
-        reject(new Error('connection closed before the reply ended'));
-      }
-    });
-  });
+/**
+ * The socket closed before any reply to this request, and it had carried an earlier
+ * exchange: a kept-alive socket the receiver closed as it was reused.
+ */
+function wasReused(error: Error): boolean {
+  const socket = (error as { socket?: { bytesRead?: number } }).socket;
+  return (error as NodeJS.ErrnoException).code === 'UND_ERR_SOCKET' && (socket?.bytesRead ?? 0) > 0;
 }
 
 function describeNetworkError(e: unknown): string {
