@@ -44,10 +44,9 @@ class DeadlineExceeded extends Error {}
  * request is resolved and checked; a kept-alive socket is reused only for the exact
  * (protocol, checked address, port, host name) this request's check produced.
  *
- * One timer bounds the whole exchange and destroys the request when it fires: no
- * AbortController, whose signal Node's client and streams each listen on (an abort
- * signal, its listeners and a second URL parse were half the client's CPU per callback,
- * bench section 4).
+ * One timer bounds the whole exchange and aborts the request when it fires: no
+ * AbortController (with Node's own client, an abort signal, its listeners and a second URL
+ * parse were half the client's CPU per callback, bench section 4).
  */
 export async function guardedPost(req: GuardedPost): Promise<GuardedReply> {
   const startedAt = new Date();
