@@ -1,5 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSecureContext } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCallbackReceiver, type CallbackReceiver } from '../../test/support/callback-receiver.js';
 import { freePort } from '../../test/support/processes.js';
@@ -195,6 +201,48 @@ describe('guardedPost', () => {
     expect(reply.httpStatus).toBeNull();
     expect(reply.error).toMatch(/ECONNREFUSED/);
     expect(reply.refused).toBe(false);
+  });
+});
+
+/** A self-signed certificate for `name`, made by openssl for this run (no key is committed). */
+function selfSignedCertificate(name: string): { key: Buffer; cert: Buffer } {
+  const dir = mkdtempSync(join(tmpdir(), 'paymesh-tls-'));
+  try {
+    const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', `/CN=${name}`, '-addext', `subjectAltName=DNS:${name}`], { stdio: 'ignore' });
+    return { key: readFileSync(key), cert: readFileSync(cert) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('guardedPost over https', () => {
+  it('connects to the checked address with the URL host as the TLS server name, and refuses a certificate nobody trusts', async () => {
+    const port = await freePort();
+    const credentials = selfSignedCertificate('merchant.invalid');
+    const serverNames: string[] = [];
+    let requests = 0;
+    const server = createTlsServer(
+      {
+        ...credentials,
+        SNICallback: (name, done) => {
+          serverNames.push(name);
+          done(null, createSecureContext(credentials));
+        },
+      },
+      (_req, res) => {
+        requests++;
+        res.end('success');
+      },
+    );
+    servers.push(server);
+    server.listen(port, '127.0.0.1');
+    await once(server, 'listening');
+    const reply = await post(`https://merchant.invalid:${port}/cb`, { resolve: answersInTurn('127.0.0.1') });
+    expect(reply).toMatchObject({ httpStatus: null, refused: false });
+    expect(reply.error).toMatch(/self[- ]signed certificate/i);
+    expect(serverNames).toEqual(['merchant.invalid']);
+    expect(requests).toBe(0);
   });
 });
 
