@@ -35,8 +35,9 @@ describe('PinnedPools', () => {
 
     abort.abort();
     await hanging;
-    // The aborted request leaves the pool's count of running requests a moment later.
-    while (slowPool.stats.running > 0) await new Promise((r) => setTimeout(r, 5));
+    // The aborted request leaves the pool's counts a moment later.
+    const busy = () => slowPool.stats.running + slowPool.stats.pending + slowPool.stats.queued > 0;
+    while (busy()) await new Promise((r) => setTimeout(r, 5));
     // Idle now: it is dropped to make room for the new target's pool.
     const quickPool = pools.poolFor(quickUrl, loopback);
     expect(quickPool).not.toBeNull();
