@@ -11,6 +11,8 @@ export default defineConfig({
     include: ['**/*.test.ts'],
     exclude: ['node_modules/**', 'dist/**', 'data/**'],
     setupFiles: ['test/support/setup.ts'],
+    // Drops the scratch databases of files that could not drop their own (all tests skipped).
+    globalSetup: ['test/support/global-setup.ts'],
     // Each test file gets its own scratch database and Redis prefix, so files run in parallel.
     pool: 'forks',
     maxWorkers: 2,

@@ -7,20 +7,9 @@ import { migrate, openOrm } from '../../core/db/orm.js';
 import { createScratchDatabase } from '../../core/db/scratch-database.js';
 import { paymentChannelPlugins } from '../../adapters/channels/index.js';
 import { notificationParsers } from '../../adapters/parsers/index.js';
+import { testDatabaseBase, testScratchLabel } from './databases.js';
 
-/**
- * The database tests run on: PostgreSQL when DATABASE_URL is postgres:// (a fresh
- * database is created on that server per test file), else a fresh SQLite file.
- */
-export function testDatabaseBase(): string {
-  const url = process.env.DATABASE_URL;
-  return url?.startsWith('postgres') ? url : 'sqlite:./data/test.db';
-}
-
-export const onPostgres = testDatabaseBase().startsWith('postgres');
-
-/** The PostgreSQL server for tests of PostgreSQL-only behaviour, whichever database the run uses. */
-export const postgresBase = onPostgres ? testDatabaseBase() : 'postgres://postgres@127.0.0.1:5432/test';
+export { onPostgres, postgresBase, testDatabaseBase } from './databases.js';
 
 export interface TestCore extends Core {
   databaseUrl: string;
@@ -29,7 +18,7 @@ export interface TestCore extends Core {
 
 /** A migrated scratch database and a Core on it, torn down after the file's tests. */
 export async function setupTestCore(env: Record<string, string> = {}, options: { databaseBase?: string; poolSize?: number } = {}): Promise<TestCore> {
-  const scratch = await createScratchDatabase(options.databaseBase ?? testDatabaseBase());
+  const scratch = await createScratchDatabase(options.databaseBase ?? testDatabaseBase(), testScratchLabel());
   const secretKeyHex = randomBytes(32).toString('hex');
   const config: Config = loadConfig({
     NODE_ENV: 'test',
