@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Core } from '../core/core.js';
 import { OutboxWakeupListener, outboxWakeupSender } from '../core/outbox/wakeup.js';
+import { credentialChangeListener } from '../core/services/credential-changes.js';
 import { OutboxRelay } from '../workers/outbox-relay.js';
 import { evictionPolicyWarning, producerConnection } from '../workers/redis.js';
 import { WorkerRuntime } from '../workers/runtime.js';
@@ -77,6 +78,12 @@ export async function startRole(role: Role, core: Core, redisUrl: string | null,
   let stopGraph: (() => Promise<void>) | undefined;
   // An `api` process owes work its relays, elsewhere, would otherwise find at their next poll.
   if (role === 'api' && onPostgres) core.onOutboxCommitted(outboxWakeupSender(core, log.child({ component: 'outbox-wakeup' })));
+  // Signed requests keep their opened keys only while this hears of every credential change.
+  const credentialChanges =
+    (role === 'all' || role === 'api') && onPostgres && core.config.SIGNING_KEY_CACHE_MS > 0
+      ? credentialChangeListener(core.config.DATABASE_URL, core.credentials.signingKeys, log.child({ component: 'credential-changes' }))
+      : undefined;
+  credentialChanges?.start();
   if (role === 'all' || role === 'api') {
     // `all` also serves the federated GraphQL gateway at /graphql, its subgraphs in memory.
     const graph = role === 'all' ? await inProcessGateway(core, log) : undefined;
@@ -92,6 +99,8 @@ export async function startRole(role: Role, core: Core, redisUrl: string | null,
       await http?.close();
       await stopGraph?.();
       await wakeups?.stop();
+      await credentialChanges?.stop();
+      core.credentials.signingKeys.deaf();
       core.offerFirstAttempts(null);
       await relay?.stop();
       await workers?.close();

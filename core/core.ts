@@ -89,7 +89,7 @@ export interface CoreDeps {
 export function createCore(input: CoreDeps): Core {
   const { channels: plugins = [], collectionAccounts: accountProvider, notificationParsers = [], heartbeatHandlers = [], ...deps } = input;
   const ledger = new LedgerService();
-  const credentials = new CredentialService(deps.secrets);
+  const credentials = new CredentialService(deps.secrets, deps.config.SIGNING_KEY_CACHE_MS);
   const merchants = new MerchantService(credentials, ledger);
   let outboxListener = (): void => undefined;
   const outboxCommitted = (): void => outboxListener();

@@ -1,6 +1,6 @@
-import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Core } from '../core.js';
+import { PgChannelListener } from '../db/pg-listener.js';
 import { runInOneTrip } from '../db/raw-sql.js';
 
 /**
@@ -47,68 +47,22 @@ export function outboxWakeupSender(core: Core, log: Logger): () => void {
  * not listening. A lost connection is opened again after `retryMs`.
  */
 export class OutboxWakeupListener {
-  private client: pg.Client | null = null;
-  private retry: NodeJS.Timeout | null = null;
-  private stopped = false;
+  private readonly listener: PgChannelListener;
 
-  constructor(
-    private readonly databaseUrl: string,
-    private readonly wake: () => void,
-    private readonly log: Logger,
-    private readonly retryMs = 1000,
-  ) {}
+  constructor(databaseUrl: string, wake: () => void, log: Logger, retryMs = 1000) {
+    this.listener = new PgChannelListener(databaseUrl, OUTBOX_CHANNEL, { notification: wake, listening: wake }, log, retryMs);
+  }
 
   start(): void {
-    void this.connect();
+    this.listener.start();
   }
 
   /** The backend pid of the listening connection (tests); null while not connected. */
   get backendPid(): number | null {
-    return (this.client as unknown as { processID?: number } | null)?.processID ?? null;
+    return this.listener.backendPid;
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.retry) clearTimeout(this.retry);
-    const client = this.client;
-    this.client = null;
-    await client?.end().catch(() => undefined);
-  }
-
-  private async connect(): Promise<void> {
-    if (this.stopped) return;
-    const client = new pg.Client({ connectionString: this.databaseUrl });
-    let lost = false;
-    const onLost = (err?: Error) => {
-      if (lost) return;
-      lost = true;
-      if (this.client === client) this.client = null;
-      if (err && !this.stopped) this.log.warn({ err: err.message }, 'outbox: lost the LISTEN connection; opening it again');
-      void client.end().catch(() => undefined);
-      this.reconnectLater();
-    };
-    client.on('notification', () => this.wake());
-    client.on('error', onLost);
-    client.on('end', () => onLost());
-    try {
-      await client.connect();
-      await client.query(`listen ${OUTBOX_CHANNEL}`);
-      if (this.stopped || lost) {
-        await client.end().catch(() => undefined);
-        return;
-      }
-      this.client = client;
-      this.wake();
-    } catch (err) {
-      onLost(err as Error);
-    }
-  }
-
-  private reconnectLater(): void {
-    if (this.stopped || this.retry) return;
-    this.retry = setTimeout(() => {
-      this.retry = null;
-      void this.connect();
-    }, this.retryMs);
+  stop(): Promise<void> {
+    return this.listener.stop();
   }
 }

@@ -5,6 +5,7 @@ import type { SecretBox } from '../crypto/secret-box.js';
 import { randomSecret } from '../crypto/secret-box.js';
 import { runInOneTrip } from '../db/raw-sql.js';
 import { tableColumns } from '../db/table-columns.js';
+import { SigningKeyCache } from './signing-key-cache.js';
 
 /** The columns of one table out of a joined row whose columns carry `prefix`. */
 function columnsOf(row: Record<string, unknown>, prefix: string, columns: readonly string[]): Record<string, unknown> {
@@ -35,7 +36,18 @@ export interface OpenedSigningKey {
 
 /** Issues, finds and rotates merchant credentials; secrets are sealed before they are persisted. */
 export class CredentialService {
-  constructor(private readonly secrets: SecretBox) {}
+  /**
+   * Opened signing keys kept between lookups; deaf (keeping nothing) until a listener
+   * tells it it hears credential changes (credential-changes.ts, started by the serving roles).
+   */
+  readonly signingKeys: SigningKeyCache<Readonly<OpenedSigningKey>>;
+
+  constructor(
+    private readonly secrets: SecretBox,
+    signingKeyCacheMs = 0,
+  ) {
+    this.signingKeys = new SigningKeyCache(signingKeyCacheMs);
+  }
 
   /** Persists (without flushing) a new credential; returns the secret in clear, to show once. */
   issue(em: EntityManager, merchant: Merchant, kind: CredentialKind, lookup: string | null, secret = randomSecret()): { lookup: string; secret: string } {
@@ -79,17 +91,26 @@ export class CredentialService {
    * `open` for callers that only check a signature and name the merchant by id (document
    * 000's monitor requests, the busiest signed route): the merchant stays plain values.
    * Mapping it to an entity was ~5% of the all-in-one's CPU under report load
-   * (bench/FINDINGS.md, sixth pass). Requests of one caller that arrive while its lookup is
-   * under way share that lookup instead of each making its own (one round trip for all of
-   * them, bench section 2): it started at most one lookup's time before they arrived, and
-   * nothing is kept once it has answered, so a rotated key or a disabled merchant applies
-   * from the next lookup on.
+   * (bench/FINDINGS.md, sixth pass). A key this process has opened is kept while it hears
+   * of every change to credentials and merchants (`signingKeys`, kept only on PostgreSQL
+   * while its LISTEN connection is up), so a rotated key or a disabled merchant applies as
+   * soon as the change's commit is notified, and from the next lookup on where nothing is
+   * kept. Requests of one caller that arrive while its lookup is under way share it (one
+   * round trip for all of them, bench section 2).
    */
   openSigningKey(em: EntityManager, kind: CredentialKind, lookup: string): Promise<Readonly<OpenedSigningKey> | null> {
     const key = `${kind} ${lookup}`;
+    const kept = this.signingKeys.find(key);
+    if (kept) return Promise.resolve(kept);
     const underWay = this.signingKeysUnderWay.get(key);
     if (underWay) return underWay;
-    const lookingUp = this.readSigningKey(em, kind, lookup).finally(() => this.signingKeysUnderWay.delete(key));
+    const generation = this.signingKeys.generation;
+    const lookingUp = this.readSigningKey(em, kind, lookup)
+      .then((opened) => {
+        if (opened) this.signingKeys.keep(key, opened, generation);
+        return opened;
+      })
+      .finally(() => this.signingKeysUnderWay.delete(key));
     this.signingKeysUnderWay.set(key, lookingUp);
     return lookingUp;
   }

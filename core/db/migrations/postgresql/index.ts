@@ -7,6 +7,7 @@ import { Migration20261122041544_ledger_pending_fold } from './Migration20261122
 import { Migration20261122060452_payin_order_account_amount_index } from './Migration20261122060452_payin_order_account_amount_index.js';
 import { Migration20261122082036_payin_paid_by_account } from './Migration20261122082036_payin_paid_by_account.js';
 import { Migration20261122122036_outbox_partial_indexes } from './Migration20261122122036_outbox_partial_indexes.js';
+import { Migration20261204000000_credential_changes } from './Migration20261204000000_credential_changes.js';
 
 /** Checked-in postgresql migrations, in order. Maintained by `npm run migration:create`. */
 export const postgresqlMigrations: MigrationObject[] = [
@@ -18,4 +19,5 @@ export const postgresqlMigrations: MigrationObject[] = [
   { name: 'Migration20261122060452_payin_order_account_amount_index', class: Migration20261122060452_payin_order_account_amount_index },
   { name: 'Migration20261122082036_payin_paid_by_account', class: Migration20261122082036_payin_paid_by_account },
   { name: 'Migration20261122122036_outbox_partial_indexes', class: Migration20261122122036_outbox_partial_indexes },
+  { name: 'Migration20261204000000_credential_changes', class: Migration20261204000000_credential_changes },
 ];
