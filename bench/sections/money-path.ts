@@ -4,6 +4,7 @@ import { pollUntil } from '../support/processes.js';
 import { fmt, figure, judged, type SectionReport } from '../support/report.js';
 import { summarise } from '../support/stats.js';
 import type { BenchStack } from '../support/stack.js';
+import { eventLoopBySecond, readEventLoopSamples } from '../support/event-loop-samples.js';
 
 export const MONEY_PATH_TARGET_P99_MS = 25;
 export const PREFERRED_RATE = 1000;
@@ -113,6 +114,8 @@ export async function measureMoneyPath(
     const missing = measuredSent - latencies.length;
     const secondP99s = bySecond.filter(Boolean).map((values) => summarise(values).p99);
     const perSecond = summarise(secondP99s);
+    // The process under test's own event loop over the same seconds (its probe's lines, epoch ms).
+    const appLoop = eventLoopBySecond(readEventLoopSamples(stack.loopProbeFile), performance.timeOrigin + firstMeasuredAt, secondP99s.length);
     return {
       number: 3,
       title: 'Money path: report sent → merchant callback received, at a fixed rate',
@@ -132,6 +135,10 @@ export async function measureMoneyPath(
         figure(
           'this process’s worst event-loop stall in each second (it sends the reports and timestamps the callbacks)',
           `${ownStalls.slice(0, secondP99s.length).map((v) => Math.max(0, v ?? 0).toFixed(0)).join(', ')} ms`,
+        ),
+        figure(
+          'the all-in-one’s event loop in each second: busy (event-loop utilization) / longest timer delay',
+          appLoop.map((x) => (x ? `${(100 * x.busy).toFixed(0)}% / ${x.maxDelayMs.toFixed(0)} ms` : '—')).join(', '),
         ),
         figure('callbacks received', `${fmt.count(latencies.length)} of ${fmt.count(measuredSent)} reports (non-2xx ${run.non2xx}, errors ${run.errors}, missing ${missing}); most reports in flight ${run.maxInFlight}`),
         figure(

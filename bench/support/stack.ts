@@ -9,6 +9,7 @@ import type { Core } from '../../core/core.js';
 import { createScratchDatabase, type ScratchDatabase } from '../../core/db/scratch-database.js';
 import { outboxWakeupSender } from '../../core/outbox/wakeup.js';
 import { startBenchReceiver, type BenchReceiver } from './callback-receiver.js';
+import { EVENT_LOOP_PROBE } from './event-loop-samples.js';
 import { freePort, startNodeProcess, waitUntilServing, type BenchProcess } from './processes.js';
 import { RssSampler } from './rss-sampler.js';
 
@@ -44,6 +45,8 @@ export interface BenchStack {
   env: NodeJS.ProcessEnv;
   /** Where this run may write temporary files (profiles, configs). */
   tmpDir: string;
+  /** Where the all-in-one's event-loop probe writes (event-loop-samples.ts). */
+  loopProbeFile: string;
   close(): Promise<void>;
 }
 
@@ -77,12 +80,18 @@ export async function startStack(opts: StackOptions): Promise<BenchStack> {
       CALLBACK_ALLOW_LOOPBACK: 'true',
     };
     const tmpDir = mkdtempSync(join(tmpdir(), 'paymesh-bench-'));
+    const loopProbeFile = join(tmpDir, 'all-in-one.event-loop');
     const app = startNodeProcess({
       name: 'all-in-one',
       entry: 'app/main.ts',
-      env,
+      env: { ...env, BENCH_LOOP_PROBE_FILE: loopProbeFile },
       logFile: join(tmpDir, 'all-in-one.log'),
-      nodeArgs: [...(opts.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfileDir] : []), ...(opts.nodeArgs ?? [])],
+      nodeArgs: [
+        '--import',
+        EVENT_LOOP_PROBE,
+        ...(opts.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfileDir] : []),
+        ...(opts.nodeArgs ?? []),
+      ],
     });
     cleanups.push(() => app.stop());
     const baseUrl = `http://127.0.0.1:${port}`;
@@ -98,7 +107,7 @@ export async function startStack(opts: StackOptions): Promise<BenchStack> {
     cleanups.push(() => core.orm.close(true));
     const receiver = await startBenchReceiver();
     cleanups.push(() => receiver.close());
-    return { baseUrl, app, rss, core, receiver, redis, redisUrl: opts.redisUrl, prefix, env, tmpDir, close };
+    return { baseUrl, app, rss, core, receiver, redis, redisUrl: opts.redisUrl, prefix, env, tmpDir, loopProbeFile, close };
   } catch (e) {
     await close();
     throw e;
