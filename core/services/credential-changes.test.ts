@@ -29,6 +29,12 @@ afterAll(async () => {
   await operator.end();
 });
 
+/** Backends of this database waiting for a lock: lookups behind the operator's table lock. */
+async function lookupsWaiting(): Promise<number> {
+  const { rows } = await operator.query<{ n: string }>(`select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
+  return Number(rows[0]!.n);
+}
+
 const open = (pid: string) => core.credentials.openSigningKey(core.em(), CredentialKind.ReportKey, pid);
 
 /** Runs `change` and waits until this process has heard of it. */
@@ -49,6 +55,30 @@ describe('opened signing keys kept while credential changes are heard (PostgreSQ
       expect(second).toMatchObject({ merchant: { id: shop.id }, secret: shop.key });
     } finally {
       await operator.query('rollback');
+    }
+  });
+
+  it('do not let a lookup begun before a heard change answer the requests that arrive after it', async () => {
+    const shop = await issueMonitorMerchant(core, 'Joined Late Shop');
+    const notifier = new pg.Client({ connectionString: core.databaseUrl });
+    await notifier.connect();
+    // Two pooled connections open before the lock, for the two lookups.
+    await Promise.all([1, 2].map(() => core.em().getConnection().execute('select pg_sleep(0.05)')));
+    await operator.query('begin');
+    try {
+      await operator.query('lock table credential in access exclusive mode');
+      const before = open(shop.pid);
+      expect(await waitFor(async () => (await lookupsWaiting()) === 1, 5000, 10)).toBe(true);
+      await heard(() => notifier.query(`select pg_notify('paymesh_credentials', '')`));
+      const after = open(shop.pid);
+      // The second request makes a lookup of its own instead of joining the first.
+      expect(await waitFor(async () => (await lookupsWaiting()) === 2, 5000, 10)).toBe(true);
+      await operator.query('rollback');
+      expect((await before)?.secret).toBe(shop.key);
+      expect((await after)?.secret).toBe(shop.key);
+    } finally {
+      await operator.query('rollback').catch(() => undefined);
+      await notifier.end();
     }
   });
 

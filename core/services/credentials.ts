@@ -102,21 +102,24 @@ export class CredentialService {
     const key = `${kind} ${lookup}`;
     const kept = this.signingKeys.find(key);
     if (kept) return Promise.resolve(kept);
-    const underWay = this.signingKeysUnderWay.get(key);
-    if (underWay) return underWay;
     const generation = this.signingKeys.generation;
+    // A lookup begun before a change this process has heard of may answer what it replaced.
+    const underWay = this.signingKeysUnderWay.get(key);
+    if (underWay && underWay.generation === generation) return underWay.lookingUp;
     const lookingUp = this.readSigningKey(em, kind, lookup)
       .then((opened) => {
         if (opened) this.signingKeys.keep(key, opened, generation);
         return opened;
       })
-      .finally(() => this.signingKeysUnderWay.delete(key));
-    this.signingKeysUnderWay.set(key, lookingUp);
+      .finally(() => {
+        if (this.signingKeysUnderWay.get(key)?.lookingUp === lookingUp) this.signingKeysUnderWay.delete(key);
+      });
+    this.signingKeysUnderWay.set(key, { lookingUp, generation });
     return lookingUp;
   }
 
-  /** Signing-key lookups under way, by kind and lookup (openSigningKey). */
-  private readonly signingKeysUnderWay = new Map<string, Promise<Readonly<OpenedSigningKey> | null>>();
+  /** Signing-key lookups under way, by kind and lookup, with the cache generation each began in (openSigningKey). */
+  private readonly signingKeysUnderWay = new Map<string, { lookingUp: Promise<Readonly<OpenedSigningKey> | null>; generation: number }>();
 
   private async readSigningKey(em: EntityManager, kind: CredentialKind, lookup: string): Promise<Readonly<OpenedSigningKey> | null> {
     const [rows] = await runInOneTrip(em, [
