@@ -12,8 +12,9 @@ export interface ListenerEvents {
 
 /**
  * One connection of its own LISTENing on one PostgreSQL channel. A lost connection is
- * opened again after `retryMs`; TCP keepalive makes a silently dead one end too, so a
- * listener never believes it hears what it cannot.
+ * opened again after `retryMs`. TCP keepalive ends a silently dead one too, but only after
+ * the OS's probes give up (minutes): whoever relies on hearing everything bounds that
+ * itself (SigningKeyCache's longest keep).
  */
 export class PgChannelListener {
   private client: pg.Client | null = null;
