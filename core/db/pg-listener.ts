@@ -55,7 +55,8 @@ export class PgChannelListener {
       lost = true;
       if (this.client === client) this.client = null;
       this.events.lost?.();
-      if (err && !this.stopped) this.log.warn({ err: err.message, channel: this.channel }, 'lost the LISTEN connection; opening it again');
+      // Every loss is logged (operators alert on it), an end without an error too.
+      if (!this.stopped) this.log.warn({ err: err?.message ?? 'connection ended', channel: this.channel }, 'lost the LISTEN connection; opening it again');
       void client.end().catch(() => undefined);
       this.reconnectLater();
     };

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresBase, setupTestCore } from '../../test/support/core.js';
 import { accountWithId, issueMonitorMerchant, nowSeconds, postJson, signed } from '../../test/support/doc000.js';
 import { startHttp } from '../../test/support/doc004.js';
+import { backendsWaitingForLocks } from '../../test/support/lock-waits.js';
 import { waitFor } from '../../test/support/processes.js';
 import { silentLog } from '../../test/support/redis.js';
 import { CredentialKind, MerchantStatus } from '../entities/index.js';
@@ -28,12 +29,6 @@ afterAll(async () => {
   await listener.stop();
   await operator.end();
 });
-
-/** Backends of this database waiting for a lock: lookups behind the operator's table lock. */
-async function lookupsWaiting(): Promise<number> {
-  const { rows } = await operator.query<{ n: string }>(`select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
-  return Number(rows[0]!.n);
-}
 
 const open = (pid: string) => core.credentials.openSigningKey(core.em(), CredentialKind.ReportKey, pid);
 
@@ -68,11 +63,11 @@ describe('opened signing keys kept while credential changes are heard (PostgreSQ
     try {
       await operator.query('lock table credential in access exclusive mode');
       const before = open(shop.pid);
-      expect(await waitFor(async () => (await lookupsWaiting()) === 1, 5000, 10)).toBe(true);
+      expect(await waitFor(async () => (await backendsWaitingForLocks(operator)) === 1, 5000, 10)).toBe(true);
       await heard(() => notifier.query(`select pg_notify('paymesh_credentials', '')`));
       const after = open(shop.pid);
       // The second request makes a lookup of its own instead of joining the first.
-      expect(await waitFor(async () => (await lookupsWaiting()) === 2, 5000, 10)).toBe(true);
+      expect(await waitFor(async () => (await backendsWaitingForLocks(operator)) === 2, 5000, 10)).toBe(true);
       await operator.query('rollback');
       expect((await before)?.secret).toBe(shop.key);
       expect((await after)?.secret).toBe(shop.key);

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { PgChannelListener } from '../db/pg-listener.js';
+import type { SigningKeyCache } from './signing-key-cache.js';
 
 /**
  * The channel PostgreSQL notifies, from triggers, when a credential is updated or deleted
@@ -8,12 +9,8 @@ import { PgChannelListener } from '../db/pg-listener.js';
  */
 export const CREDENTIALS_CHANNEL = 'paymesh_credentials';
 
-/** What hears about credential changes: a SigningKeyCache. */
-export interface CredentialChangeEar {
-  changed(): void;
-  hearingChanges(): void;
-  deaf(): void;
-}
+/** What hears about credential changes. */
+export type CredentialChangeEar = Pick<SigningKeyCache<unknown>, 'changed' | 'hearingChanges' | 'deaf'>;
 
 /** LISTENs for credential changes on a connection of its own and tells `ear` of each, and of every loss and recovery. */
 export function credentialChangeListener(databaseUrl: string, ear: CredentialChangeEar, log: Logger, retryMs = 1000): PgChannelListener {

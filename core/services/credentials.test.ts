@@ -1,20 +1,13 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { postgresBase, setupTestCore } from '../../test/support/core.js';
+import { backendsWaitingForLocks } from '../../test/support/lock-waits.js';
 import { waitFor } from '../../test/support/processes.js';
 import { CredentialKind, Merchant } from '../entities/index.js';
 
 // PostgreSQL: a table lock held from another connection makes a lookup wait where
 // pg_stat_activity can count the backends waiting.
 const core = await setupTestCore({}, { databaseBase: postgresBase });
-
-async function lookupsWaiting(observer: pg.Client): Promise<number> {
-  const { rows } = await observer.query<{ n: string }>(
-    // While it waits to parse the statement, a backend still shows its previous query's text.
-    `select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
-  );
-  return Number(rows[0]!.n);
-}
 
 describe('signing-key lookups', () => {
   it('share one lookup among the requests of a caller that arrive while it is under way, and keep nothing after it', async () => {
@@ -25,11 +18,11 @@ describe('signing-key lookups', () => {
       await holder.query('begin');
       await holder.query('lock table credential in access exclusive mode');
       const lookups = Array.from({ length: 5 }, () => core.credentials.openSigningKey(core.em(), CredentialKind.ReportKey, issued.pid));
-      expect(await waitFor(async () => (await lookupsWaiting(holder)) > 0, 5000, 20)).toBe(true);
+      expect(await waitFor(async () => (await backendsWaitingForLocks(holder)) > 0, 5000, 20)).toBe(true);
       // Time for any other lookup to reach the lock too.
       await new Promise((r) => setTimeout(r, 200));
       // Five lookups, one of them in the database.
-      expect(await lookupsWaiting(holder)).toBe(1);
+      expect(await backendsWaitingForLocks(holder)).toBe(1);
       await holder.query('rollback');
       const opened = await Promise.all(lookups);
       expect(new Set(opened).size).toBe(1);
