@@ -4,7 +4,7 @@ import { pollUntil } from '../support/processes.js';
 import { fmt, figure, judged, type SectionReport } from '../support/report.js';
 import { summarise } from '../support/stats.js';
 import type { BenchStack } from '../support/stack.js';
-import { eventLoopBySecond, readEventLoopSamples } from '../support/event-loop-samples.js';
+import { eventLoopBySecond, overlapsAny, readEventLoopSamples, readGcPauses, type GcPause } from '../support/event-loop-samples.js';
 
 export const MONEY_PATH_TARGET_P99_MS = 25;
 export const PREFERRED_RATE = 1000;
@@ -64,6 +64,8 @@ export async function measureMoneyPath(
   const count = Math.min(orders.length, warmupCount + Math.round(rate * plan.seconds));
   const sentAt = new Map<string, { at: number; n: number }>();
   const latencies: number[] = [];
+  /** Each measured report's time in flight, this process's clock (performance.now()). */
+  const inFlight: Array<{ from: number; to: number }> = [];
   const warmupLatencies: number[] = [];
   /** Latencies by the measured second their report was sent in: a stall shows as one bad second. */
   const bySecond: number[][] = [];
@@ -78,6 +80,7 @@ export async function measureMoneyPath(
       return;
     }
     latencies.push(latency);
+    inFlight.push({ from: sent.at, to: cb.at });
     (bySecond[Math.floor((sent.at - firstMeasuredAt) / 1000)] ??= []).push(latency);
   });
   stack.rss.begin('3 money path');
@@ -116,6 +119,7 @@ export async function measureMoneyPath(
     const perSecond = summarise(secondP99s);
     // The process under test's own event loop over the same seconds (its probe's lines, epoch ms).
     const appLoop = eventLoopBySecond(readEventLoopSamples(stack.loopProbeFile), performance.timeOrigin + firstMeasuredAt, secondP99s.length);
+    const gc = collectionsDuring(readGcPauses(stack.loopProbeFile), inFlight);
     return {
       number: 3,
       title: 'Money path: report sent → merchant callback received, at a fixed rate',
@@ -137,8 +141,13 @@ export async function measureMoneyPath(
           `${ownStalls.slice(0, secondP99s.length).map((v) => Math.max(0, v ?? 0).toFixed(0)).join(', ')} ms`,
         ),
         figure(
-          'the all-in-one’s event loop in each second: busy (event-loop utilization) / longest timer delay',
+          'the all-in-one’s event loop in each second: busy (event-loop utilization) / most a timer fired late',
           appLoop.map((x) => (x ? `${(100 * x.busy).toFixed(0)}% / ${x.maxDelayMs.toFixed(0)} ms` : '—')).join(', '),
+        ),
+        figure('the all-in-one’s garbage collections during the measured seconds (pauses p50 / max)', gc.text),
+        figure(
+          `reports over ${MONEY_PATH_TARGET_P99_MS} ms that were in flight during a mark-compact pause of the all-in-one`,
+          `${fmt.count(gc.slowDuringMajor)} of ${fmt.count(gc.slow)}; of all measured reports, ${gc.allDuringMajorPct.toFixed(1)}% were in flight during one`,
         ),
         figure('callbacks received', `${fmt.count(latencies.length)} of ${fmt.count(measuredSent)} reports (non-2xx ${run.non2xx}, errors ${run.errors}, missing ${missing}); most reports in flight ${run.maxInFlight}`),
         figure(
@@ -149,8 +158,9 @@ export async function measureMoneyPath(
       bounds: [
         'The fixed rate is bounded by report ingestion (section 2): offering more than the process can settle only measures its queue. At that rate the one Node process is well loaded, so each hop below waits behind the others on its event loop.',
         'The /pc reply (two PostgreSQL round trips — the merchant’s signing key is kept in the process while it hears credential changes, so no credential read precedes them — carrying BEGIN and COMMIT with prepared statements, shared with the reports that arrived while REPORT_TRANSACTIONS report transactions were open: group commit) is most of the figure; the committing trip writes the callback’s outbox row already claimed, and the POST starts when the COMMIT returns (core/outbox/handoff.ts; until then a relay pass claimed the row and read its delivery in one more round trip): HTTP POST to the receiver on a kept-alive socket to the checked address → arrival timed here; the attempt is recorded after. No Redis hop and no relay pass are on this path.',
-        'One queue is the all-in-one’s own event loop: its busy share of each measured second is in the figure above (54–99% in the tenth pass’s runs at 330–450 reports/s, the worst seconds often the busiest), and a third of that busy time is socket writes to PostgreSQL (a CPU profile: 77% of writev samples are the trips’ writes, 12% the HTTP replies, 10% the callbacks), each charged with waking a backend on the two shared cores. PostgreSQL’s side is short: sampled every 3 ms during a run, its backends were ~1–1.7 on average idle in transaction waiting for this process’s next trip, 0.2–0.6 waiting for the WAL flush of a COMMIT, and 0.3 running. Some bad seconds come with the loop only ~60% busy and no flush, lock or checkpoint to blame (bench/FINDINGS.md, tenth pass): then the wait is the two cores’ scheduling among the all-in-one, the PostgreSQL backends and the harness.',
-        'At low rates each hop also pays this VM’s wake-up latency (a lone report at 5–20 reports/s answers in 12–15 ms, slower than at 60/s); at the rate used the process is well loaded and p99 is set by queueing behind other reports’ work: single seconds of the run range from ~10 to ~70 ms (the per-second p99 figure). It is not queueing alone: at 100 reports/s p99 was 18–41 ms over three runs, and in its bad seconds a profile shows the process descheduled inside socket writes rather than running more code (perf sched: up to 12 ms of run-queue wait at a time on these two shared cores). The process’s PostgreSQL pool is opened whole at start and kept (DATABASE_POOL_SIZE), so the run does not begin by opening backends; the warm-up figure is the first seconds after the process sat idle through the fixture, when its sockets to the load generator and the receiver are opened.',
+        'Slow reports come in clusters, and the largest are the all-in-one’s mark-compacts: the figure above counts the reports over the target that were in flight during one’s pause (at 300 reports/s in the eleventh pass, 42 of 62 and 56 of 192, where only ~2% of all reports were), and with a 20 ms margin around every collection’s pause all 62 of that run’s slow reports were caught (on a noisier machine moment, at 400 reports/s, 75 of 472: the rest is the queue below). A cluster lasts 50–100 ms for a pause of 5–15 ms: before its pause V8 marks incrementally on the main thread and concurrently on a helper thread, which takes the core PostgreSQL’s backends and the harness share. The process now lets its old generation grow to 1.6 times live before one (`npm start`: `--heap-growing-percent=60` within a 384 MB budget; with 192 MB alone, 1.3 times): one or two mark-compacts in these ten seconds instead of three (docs/operations.md “Memory”). What promotes ~2 MB per scavenge (~16 KB per report) into the old generation is not found yet: none of it is reachable in a heap snapshot taken during the run.',
+        'Between the clusters the all-in-one’s event loop is the queue: its busy share of each measured second is in the figure above (54–99% in the tenth pass’s runs at 330–450 reports/s), and a third of that busy time is socket writes to PostgreSQL (a CPU profile: 77% of writev samples are the trips’ writes, 12% the HTTP replies, 10% the callbacks), each charged with waking a backend on the two shared cores. PostgreSQL’s side is short: sampled every 3 ms during a run, its backends were ~1–1.7 on average idle in transaction waiting for this process’s next trip, 0.2–0.6 waiting for the WAL flush of a COMMIT, and 0.3 running; with `log_min_duration_statement = 15 ms` no statement of a run at 200 reports/s took longer.',
+        'At low rates each hop also pays this VM’s wake-up latency (a lone report at 5–20 reports/s answers in 12–15 ms, slower than at 60/s). The process’s PostgreSQL pool is opened whole at start and kept (DATABASE_POOL_SIZE), so the run does not begin by opening backends; the warm-up figure is the first seconds after the process sat idle through the fixture, when its sockets to the load generator and the receiver are opened.',
       ],
       notes: [],
     };
@@ -159,4 +169,30 @@ export async function measureMoneyPath(
     unsubscribe();
     stack.rss.end();
   }
+}
+
+/**
+ * The all-in-one's collections between the first measured report's sending and the last
+ * callback, and how many reports a mark-compact's pause caught in flight: a tail made by
+ * collections shows as slow reports caught far more often than reports at large.
+ */
+function collectionsDuring(pauses: readonly GcPause[], inFlight: ReadonlyArray<{ from: number; to: number }>) {
+  const origin = performance.timeOrigin;
+  const from = Math.min(...inFlight.map((r) => r.from)) + origin;
+  const to = Math.max(...inFlight.map((r) => r.to)) + origin;
+  const during = pauses.filter((p) => p.at + p.ms > from && p.at < to);
+  const major = during.filter((p) => p.kind === 'major');
+  const minor = during.filter((p) => p.kind === 'minor');
+  const caught = inFlight.map((r) => overlapsAny(r.from + origin, r.to + origin, major));
+  const slow = inFlight.map((r) => r.to - r.from > MONEY_PATH_TARGET_P99_MS);
+  const pausesText = (list: readonly GcPause[]) => {
+    const s = summarise(list.map((p) => p.ms));
+    return list.length > 0 ? ` (${fmt.ms(s.p50)} / ${fmt.ms(s.max)})` : '';
+  };
+  return {
+    text: inFlight.length === 0 ? '—' : `${major.length} mark-compacts${pausesText(major)}, ${minor.length} scavenges${pausesText(minor)}`,
+    slow: slow.filter(Boolean).length,
+    slowDuringMajor: slow.filter((isSlow, i) => isSlow && caught[i]).length,
+    allDuringMajorPct: inFlight.length === 0 ? 0 : (100 * caught.filter(Boolean).length) / inFlight.length,
+  };
 }

@@ -10,7 +10,7 @@ export interface EventLoopSample {
   at: number;
   /** Event-loop utilization of the main thread over the interval, 0–1. */
   busy: number;
-  /** Longest timer delay seen in the interval, ms. */
+  /** How late a timer fired at most in the interval, ms (the probe's period taken off). */
   maxDelayMs: number;
 }
 
@@ -35,4 +35,29 @@ export function eventLoopBySecond(samples: readonly EventLoopSample[], fromEpoch
       maxDelayMs: Math.max(...inSecond.map((x) => x.maxDelayMs)),
     };
   });
+}
+
+/** One garbage-collection pause of the all-in-one (the probe's `.gc` file). */
+export interface GcPause {
+  /** Epoch ms. */
+  at: number;
+  ms: number;
+  kind: 'major' | 'minor';
+}
+
+export function readGcPauses(loopProbeFile: string): GcPause[] {
+  const file = `${loopProbeFile}.gc`;
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [at, ms, kind] = line.split(' ');
+      return { at: Number(at), ms: Number(ms), kind: kind === 'major' ? 'major' : 'minor' };
+    });
+}
+
+/** Whether a report in flight from `from` to `to` (epoch ms) was in flight during one of `pauses`. */
+export function overlapsAny(from: number, to: number, pauses: readonly GcPause[]): boolean {
+  return pauses.some((p) => p.at < to && p.at + p.ms > from);
 }
