@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { EventEmitter } from 'node:events';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresBase, setupTestCore } from '../../test/support/core.js';
-import { preparedStatementPolicy } from './pg-prepared-trip.js';
+import { preparedStatementPolicy, sendPreparedTrip, type BoundStatement } from './pg-prepared-trip.js';
 import { runInOneTrip, type Statement } from './raw-sql.js';
 
 // Prepared trips are PostgreSQL's alone. A pool of ONE connection, so every trip below runs
@@ -138,6 +139,51 @@ describe('statements sent in one round trip on PostgreSQL (prepared, one Sync)',
       expect(kept).toEqual([{ statement: young!.statement, runs: 1 }]);
     } finally {
       preparedStatementPolicy.maxAgeMs = maxAge;
+    }
+  });
+
+  it('describes a kept statement once: later runs skip the Describe and read their rows with the columns kept', async () => {
+    const client = new pg.Client({ connectionString: core.databaseUrl });
+    await client.connect();
+    try {
+      let descriptions = 0;
+      (client as unknown as { connection: EventEmitter }).connection.on('rowDescription', () => descriptions++);
+      const p = randomUUID();
+      const insert = (i: number): BoundStatement => ({
+        text: 'insert into prepared_probe (label, at, doc, flag) values ($1, $2, $3, $4)',
+        values: [`${p}-${i}`, `2026-12-04T10:0${i}:00.000Z`, JSON.stringify({ n: i }), i % 2 === 0 ? 'true' : 'false'],
+      });
+      const read: BoundStatement = { text: 'select id, label, at, doc, flag from prepared_probe where label like $1 order by label', values: [`${p}-%`] };
+      const noRows: BoundStatement = { text: 'update prepared_probe set flag = not flag where label = $1 returning id, flag', values: [`${p}-missing`] };
+      for (const i of [0, 1, 2]) {
+        const [inserted, rows, updated] = await sendPreparedTrip(client, [insert(i), read, noRows]);
+        expect(inserted).toEqual([]);
+        expect(updated).toEqual([]);
+        expect(rows).toEqual(
+          [0, 1, 2].slice(0, i + 1).map((k) => ({
+            id: expect.any(Number),
+            label: `${p}-${k}`,
+            at: new Date(`2026-12-04T10:0${k}:00.000Z`),
+            doc: { n: k },
+            flag: k % 2 === 0,
+          })),
+        );
+      }
+      // The select and the update were described in the first trip only; the insert has no columns (NoData).
+      expect(descriptions).toBe(2);
+      // A statement prepared again (here: past its maximum age) is described again.
+      const maxAge = preparedStatementPolicy.maxAgeMs;
+      preparedStatementPolicy.maxAgeMs = 0;
+      try {
+        await new Promise((r) => setTimeout(r, 5));
+        const [rows] = await sendPreparedTrip(client, [read]);
+        expect(rows).toHaveLength(3);
+      } finally {
+        preparedStatementPolicy.maxAgeMs = maxAge;
+      }
+      expect(descriptions).toBe(3);
+    } finally {
+      await client.end();
     }
   });
 
