@@ -167,6 +167,22 @@ interface CommandMessage {
   fields?: unknown[];
 }
 
+/** What pg's Result.addFields makes of a column list, which parseRow only reads. */
+interface PgResultInternals {
+  fields: unknown[];
+  _parsers: unknown;
+  _prebuiltEmptyResultObject: unknown;
+  addFields(fields: unknown[]): void;
+}
+
+/**
+ * pg's setup of each kept column list (a connection's, so its type parsers): addFields builds
+ * a parser list and a dictionary-mode empty row for every result, the all-in-one's busiest
+ * JavaScript function under monitor reports (bench/FINDINGS.md). Keyed by the list the
+ * statement's name keeps, so it goes with it.
+ */
+const resultSetups = new WeakMap<unknown[], { parsers: unknown; emptyRow: unknown }>();
+
 /** A pg "submittable": the client hands it every protocol message until ReadyForQuery. */
 class Trip {
   private readonly results: pg.Result[] = [];
@@ -266,10 +282,19 @@ class Trip {
     return new pg.Result(undefined as never, this.types as never);
   }
 
+  /** A result for these columns; pg's setup of them (parsers, empty row) is made once per kept column list. */
   private resultWith(fields: unknown[]): pg.Result {
-    const result = this.newResult();
-    (result as unknown as { addFields(fields: unknown): void }).addFields(fields);
-    return result;
+    const result = this.newResult() as unknown as PgResultInternals;
+    const setup = resultSetups.get(fields);
+    if (setup) {
+      result.fields = fields;
+      result._parsers = setup.parsers;
+      result._prebuiltEmptyResultObject = setup.emptyRow;
+    } else {
+      result.addFields(fields);
+      resultSetups.set(fields, { parsers: result._parsers, emptyRow: result._prebuiltEmptyResultObject });
+    }
+    return result as unknown as pg.Result;
   }
 
   private finish(error: unknown, rows?: Rows[]): void {
