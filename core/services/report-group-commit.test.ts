@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { postgresBase, setupTestCore } from '../../test/support/core.js';
 import { onlineAccount } from '../../test/support/doc000.js';
+import { backendsWaitingForLocks } from '../../test/support/lock-waits.js';
+import { waitFor } from '../../test/support/processes.js';
 import { CallbackDelivery, Channel, PaymentReport, PayInOrder, PayInStatus, ReportReplay } from '../entities/index.js';
 import { isCoreError } from './errors.js';
-import type { PaymentReportInput, ReportOutcome } from './report-matching.js';
+import { reportFingerprint, type PaymentReportInput, type ReportOutcome } from './report-matching.js';
 import type { ReplayGuard } from './report-replays.js';
 
 // Group commit is PostgreSQL's (SQLite has one writer and no round trips). One report
@@ -115,6 +118,20 @@ describe('group commit of monitor reports (PostgreSQL)', () => {
     expect(await core.em().count(ReportReplay, { signature: { $in: group.map((r) => r.guard.signature) } })).toBe(3);
   });
 
+  it('refuses the same payment twice in one group as a duplicate, and commits the rest of the group together', async () => {
+    const [first, a, b] = await Promise.all([openOrder(), openOrder(), openOrder()]);
+    const twin = paymentOf(a!.payableAmount);
+    // Signed twice (two requests), so only the payment makes them one.
+    const again = { ...twin, guard: { ...twin.guard, signature: randomUUID() } };
+    const [, paid, duplicate, other] = await sendTogether([paymentOf(first!.payableAmount), twin, again, paymentOf(b!.payableAmount)]);
+    expect(paid).toMatchObject({ status: 'fulfilled', value: { order: { publicId: a!.publicId } } });
+    expect(other).toMatchObject({ status: 'fulfilled', value: { order: { publicId: b!.publicId } } });
+    expect(duplicate).toMatchObject({ status: 'rejected', reason: { code: 'duplicate', message: 'this payment was already reported' } });
+    // The group was not failed by the twin's insert and run again report by report.
+    const ids = [paid, other].map((s) => (s as PromiseFulfilledResult<ReportOutcome>).value.report.id);
+    expect(await transactionsOf(ids)).toBe(1);
+  });
+
   it('decides the reports of a group one after another: an order paid by one is not there for the next', async () => {
     const order = await openOrder();
     const settled = outcomes(
@@ -194,6 +211,33 @@ describe('group commit of monitor reports (PostgreSQL)', () => {
     expect(await fighting.em().count(PaymentReport, { merchant: shopId })).toBe(accepted);
     expect(await fighting.em().count(ReportReplay, { caller: `merchant:${shopId}` })).toBe(accepted);
   }, 30_000);
+
+  it('answers duplicate, paying nothing, to a report whose twin another transaction stored between its two trips', async () => {
+    const order = await openOrder();
+    const twin = paymentOf(order.payableAmount);
+    // The twin, written and not yet committed: the report's first trip cannot see it.
+    const other = new pg.Client({ connectionString: core.databaseUrl });
+    await other.connect();
+    try {
+      await other.query('begin');
+      await other.query(
+        `insert into payment_report (merchant_id, source, fingerprint, amount, pay_type, fields, status, received_at)
+         values ($1, 'pc', $2, $3, 'alipay', '{}', 'unmatched', now())`,
+        [merchantId, reportFingerprint(merchantId, 'pc', twin.input.identity), order.payableAmount],
+      );
+      const answer = core.monitorReports.reportPayment(core.em(), twin.input, twin.guard);
+      answer.catch(() => {});
+      // Its second trip's insert waits on the twin's uncommitted row.
+      expect(await waitFor(async () => (await backendsWaitingForLocks(other)) === 1, 5000, 20)).toBe(true);
+      await other.query('commit');
+      await expect(answer).rejects.toMatchObject({ code: 'duplicate', message: 'this payment was already reported' });
+    } finally {
+      await other.end();
+    }
+    const row = await core.em().fork().findOneOrFail(PayInOrder, order.id);
+    expect(row.status).toBe(PayInStatus.Pending);
+    expect(await core.em().fork().count(ReportReplay, { signature: twin.guard.signature })).toBe(0);
+  });
 
   it('runs a group that fails for any other reason again report by report, so one bad report fails alone', async () => {
     const orders = await Promise.all([openOrder(), openOrder(), openOrder()]);

@@ -10,15 +10,20 @@ import { checkPositiveFen, checkRowId, checkText } from './order-input.js';
 import { lockedPayIns, lockPayInByPublicId, payableInAccountsStatement, payInByPublicIdStatement, type LockedPayIn } from './payin-rows.js';
 import type { PayInService } from './payins.js';
 import { inTripTransaction } from '../db/direct-sql.js';
+import { databaseKindOfEm } from '../db/kind.js';
 import { inTransaction, runInOneTrip, type CheckedStatement, type Rows, type Statement } from '../db/raw-sql.js';
 import {
   accountIdsSubquery,
   accountsStatement,
   insertReportStatement,
+  insertReportWithVerdictStatement,
+  isDuplicateReportViolation,
   reportedAccounts,
   reportVerdictStatement,
+  reserveReportStatement,
   verdictFromRow,
   type ReportedAccount,
+  type ReportVerdict,
   type ReportVerdictRow,
 } from './report-rows.js';
 
@@ -155,8 +160,9 @@ export class ReportMatchingService {
     return inTransaction(em, async (tx) => {
       // One round trip: the caller's statements (its replay claim), the accounts the report
       // may concern, the report stored (or found a duplicate), and its candidate orders locked.
-      const results = await runInOneTrip(tx, [...sentFirst.map((c) => c.statement), ...this.firstTripStatements(tx, input, now)]);
-      const decision = this.decide(tx, input, sentFirst, results, now, NO_ORDER_TAKEN);
+      const fingerprint = reportFingerprint(input.merchantId, input.source, input.identity);
+      const results = await runInOneTrip(tx, [...sentFirst.map((c) => c.statement), ...this.firstTripStatements(tx, input, now, fingerprint)]);
+      const decision = this.decide(tx, input, fingerprint, sentFirst, results, now, NO_ORDER_TAKEN);
       return this.send(tx, await this.verdictWrite(tx, decision, now, PaymentReportStatus.Matched, true), { last: true });
     });
   }
@@ -171,10 +177,15 @@ export class ReportMatchingService {
    */
   async reportGroup(em: EntityManager, reports: readonly GroupedReport[]): Promise<GroupedOutcome[]> {
     return inTripTransaction(em, async (tx) => {
-      const firstTrip = reports.flatMap(({ input, sentFirst }) => [...sentFirst.map((c) => c.statement), ...this.firstTripStatements(tx, input, input.now)]);
+      const fingerprints = reports.map(({ input }) => reportFingerprint(input.merchantId, input.source, input.identity));
+      const firstTrip = reports.flatMap(({ input, sentFirst }, i) => [...sentFirst.map((c) => c.statement), ...this.firstTripStatements(tx, input, input.now, fingerprints[i]!)]);
       const results = await runInOneTrip(tx, firstTrip);
       const taken = new Set<number>();
       const refused = new Map<number, unknown>();
+      // The same payment twice in one group: neither is stored yet, so the first trip finds
+      // neither; the later one is refused here (it runs alone after the group, and is then
+      // answered what it is once the first has committed), not by the second trip's insert.
+      const inGroup = new Set<string>();
       const writes: VerdictWrite[] = [];
       let at = 0;
       try {
@@ -182,7 +193,10 @@ export class ReportMatchingService {
           const rows = results.slice(at, (at += sentFirst.length + FIRST_TRIP_STATEMENTS));
           let decision: Decision;
           try {
-            decision = this.decide(tx, input, sentFirst, rows, input.now, taken);
+            const keys = samePaymentKeys(input, fingerprints[i]!);
+            if (keys.some((k) => inGroup.has(k))) throw new CoreError('duplicate', 'this payment was already reported');
+            for (const k of keys) inGroup.add(k);
+            decision = this.decide(tx, input, fingerprints[i]!, sentFirst, rows, input.now, taken);
           } catch (e) {
             refused.set(i, e);
             continue;
@@ -233,7 +247,13 @@ export class ReportMatchingService {
       if (report.status !== PaymentReportStatus.Unmatched) throw new CoreError('conflict', `payment report ${reportId} is already ${report.status}`);
       const order = await lockPayInByPublicId(tx, orderPublicId, merchantId);
       if (!order) throw new CoreError('not_found', `no pay-in ${orderPublicId}`);
-      const stored = { id: reportId, amount: report.amount, upstreamOrderId: report.upstreamOrderId ?? null, collectionAccountId: report.collectionAccountId ?? null };
+      const stored: StoredReport = {
+        id: reportId,
+        amount: report.amount,
+        upstreamOrderId: report.upstreamOrderId ?? null,
+        collectionAccountId: report.collectionAccountId ?? null,
+        recordVerdict: (verdict) => reportVerdictStatement(tx, reportId, verdict),
+      };
       const result = await this.send(tx, await this.verdictWrite(tx, { report: stored, order }, new Date(), PaymentReportStatus.Attached, false));
       if (!result.order) throw new CoreError('conflict', `pay-in ${orderPublicId} cannot be paid (${result.reason})`);
       audit(tx, actor, 'payment_report.attach', { type: 'payment_report', id: reportId }, { order: orderPublicId });
@@ -264,10 +284,14 @@ export class ReportMatchingService {
     if (input.upstreamOrderId != null) checkText(input.upstreamOrderId, 'upstream order id', 64);
   }
 
-  /** The report's first trip, after its caller's statements: see FIRST_TRIP_STATEMENTS. */
-  private firstTripStatements(tx: EntityManager, input: PaymentReportInput, now: Date): Statement[] {
-    const fingerprint = reportFingerprint(input.merchantId, input.source, input.identity);
-    return [accountsStatement(input), insertReportStatement(tx, input, fingerprint, now), this.candidatesStatement(tx, input, now)];
+  /**
+   * The report's first trip, after its caller's statements: see FIRST_TRIP_STATEMENTS. On
+   * PostgreSQL the report's id is reserved and its row written once, with its verdict, in the
+   * second trip; SQLite (one writer, no round trips) stores it here and updates it there.
+   */
+  private firstTripStatements(tx: EntityManager, input: PaymentReportInput, now: Date, fingerprint: string): Statement[] {
+    const stored = databaseKindOfEm(tx) === 'postgresql' ? reserveReportStatement(input, fingerprint) : insertReportStatement(tx, input, fingerprint, now);
+    return [accountsStatement(input), stored, this.candidatesStatement(tx, input, now)];
   }
 
   /**
@@ -275,16 +299,31 @@ export class ReportMatchingService {
    * refuse it), then a duplicate or an unknown account (thrown), else the order it pays or why
    * none. `taken`: orders paid by reports before it in the same transaction.
    */
-  private decide(tx: EntityManager, input: PaymentReportInput, sentFirst: readonly CheckedStatement[], results: Rows[], now: Date, taken: ReadonlySet<number>): Decision {
+  private decide(
+    tx: EntityManager,
+    input: PaymentReportInput,
+    fingerprint: string,
+    sentFirst: readonly CheckedStatement[],
+    results: Rows[],
+    now: Date,
+    taken: ReadonlySet<number>,
+  ): Decision {
     sentFirst.forEach((c, i) => c.verify(results[i]!));
-    const [accountRows, inserted, candidateRows] = results.slice(sentFirst.length);
+    const [accountRows, storedRows, candidateRows] = results.slice(sentFirst.length);
     const accounts = this.accountsFor(input, reportedAccounts(accountRows!));
-    if (!inserted![0]) throw new CoreError('duplicate', 'this payment was already reported');
+    // PostgreSQL: the reserved id and whether the payment is stored; SQLite: the inserted row, none for a duplicate.
+    const stored = storedRows![0];
+    if (!stored || stored.duplicate === true) throw new CoreError('duplicate', 'this payment was already reported');
+    const id = Number(stored.id);
     const report: StoredReport = {
-      id: Number(inserted![0].id),
+      id,
       amount: input.amount,
       upstreamOrderId: input.upstreamOrderId ?? null,
       collectionAccountId: input.collectionAccountId ?? (accounts.length === 1 ? accounts[0]!.id : null),
+      recordVerdict:
+        'duplicate' in stored
+          ? (verdict) => insertReportWithVerdictStatement(tx, { id, input, fingerprint, receivedAt: now }, verdict)
+          : (verdict) => reportVerdictStatement(tx, id, verdict),
     };
     // After an earlier report of the transaction paid it, an order is what a report arriving
     // after that commit would find: named, already paid; matched by amount, no candidate.
@@ -377,7 +416,7 @@ export class ReportMatchingService {
     }
     if (settlement === 'already_paid') return this.unmatchedWrite(tx, report, 'already_paid');
     const paid = settlement;
-    const verdict = reportVerdictStatement(tx, report.id, { status, reason: null, collectionAccountId: order.collectionAccountId, paid: { orderId: order.id, at: now } });
+    const verdict = report.recordVerdict({ status, reason: null, collectionAccountId: order.collectionAccountId, paid: { orderId: order.id, at: now } });
     return {
       statements: [...paid.statements, verdict],
       paysOrder: order.id,
@@ -395,7 +434,7 @@ export class ReportMatchingService {
   }
 
   private unmatchedWrite(tx: EntityManager, report: StoredReport, reason: UnmatchedReason): VerdictWrite {
-    const verdict = reportVerdictStatement(tx, report.id, { status: PaymentReportStatus.Unmatched, reason, collectionAccountId: report.collectionAccountId });
+    const verdict = report.recordVerdict({ status: PaymentReportStatus.Unmatched, reason, collectionAccountId: report.collectionAccountId });
     return {
       statements: [verdict],
       paysOrder: null,
@@ -411,16 +450,25 @@ export class ReportMatchingService {
       rows = await runInOneTrip(tx, write.statements, trip);
     } catch (e) {
       write.abandon();
+      // The same payment stored by another transaction since the first trip looked (PostgreSQL).
+      if (isDuplicateReportViolation(e)) throw new CoreError('duplicate', 'this payment was already reported');
       throw e;
     }
     return write.outcome(rows);
   }
 }
 
-/** What matching needs of a report already stored. */
+/** What matching needs of a report: stored, or (PostgreSQL) its id reserved and its row written with the verdict. */
 interface StoredReport {
   id: number;
   amount: Fen;
   upstreamOrderId: string | null;
   collectionAccountId: number | null;
+  /** The statement that records the verdict: the report's insert where its row is not written yet, else its update. */
+  recordVerdict(verdict: ReportVerdict): Statement;
+}
+
+/** What makes two reports one payment (the unique constraints on payment_report): its fingerprint, and its upstream id per merchant. */
+function samePaymentKeys(input: PaymentReportInput, fingerprint: string): string[] {
+  return [`f:${fingerprint}`, ...(input.upstreamOrderId ? [`u:${input.merchantId}:${input.upstreamOrderId}`] : [])];
 }

@@ -74,6 +74,68 @@ export function insertReportStatement(em: EntityManager, input: PaymentReportInp
   };
 }
 
+/**
+ * PostgreSQL's first trip for a report (the row itself is written once, with its verdict, in
+ * the second: `insertReportWithVerdictStatement`): the report's id, taken from its sequence,
+ * and whether a report of the same payment is already stored. A same payment in flight in
+ * another transaction is not seen here; the unique constraints refuse its insert, and
+ * `isDuplicateReportViolation` tells that refusal apart.
+ */
+export function reserveReportStatement(input: PaymentReportInput, fingerprint: string): Statement {
+  const upstream = input.upstreamOrderId ?? null;
+  return {
+    sql: `select nextval('payment_report_id_seq')::int as id, exists (select 1 from payment_report where fingerprint = ?${
+      upstream === null ? '' : ' or (merchant_id = ? and upstream_order_id = ?)'
+    }) as duplicate`,
+    params: upstream === null ? [fingerprint] : [fingerprint, input.merchantId, upstream],
+    returnsRows: true,
+  };
+}
+
+/** The report stored at once with its verdict, under the id its first trip reserved; returns what `verdictFromRow` reads. */
+export function insertReportWithVerdictStatement(
+  em: EntityManager,
+  report: { id: number; input: PaymentReportInput; fingerprint: string; receivedAt: Date },
+  verdict: ReportVerdict,
+): Statement {
+  const { input } = report;
+  return {
+    sql: `insert into payment_report (id, merchant_id, source, fingerprint, upstream_order_id, order_ref, amount, pay_type, channel_code,
+            collection_account_id, third_party_account_id, fields, status, reason, pay_in_order_id, received_at, matched_at)
+          values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          returning id, status, collection_account_id`,
+    params: [
+      report.id,
+      input.merchantId,
+      input.source,
+      report.fingerprint,
+      input.upstreamOrderId ?? null,
+      input.orderRef ?? null,
+      input.amount,
+      input.payType,
+      input.channelCode ?? null,
+      verdict.collectionAccountId,
+      input.thirdPartyAccountId ?? null,
+      JSON.stringify(input.fields),
+      verdict.status,
+      verdict.reason,
+      verdict.paid?.orderId ?? null,
+      dateParam(em, report.receivedAt),
+      verdict.paid ? dateParam(em, verdict.paid.at) : null,
+    ],
+    returnsRows: true,
+  };
+}
+
+/** The unique constraints that make two reports of one payment one: a violation of either is a duplicate. */
+const SAME_PAYMENT_CONSTRAINTS = new Set(['payment_report_fingerprint_unique', 'payment_report_merchant_id_upstream_order_id_unique']);
+
+/** Whether `e` is PostgreSQL refusing a report's insert because the same payment was stored meanwhile. */
+export function isDuplicateReportViolation(e: unknown): boolean {
+  const { code, constraint } = (e ?? {}) as { code?: unknown; constraint?: unknown };
+  return code === '23505' && typeof constraint === 'string' && SAME_PAYMENT_CONSTRAINTS.has(constraint);
+}
+
 /** What matching decided for a report: the account it arrived in (when known) and the order it paid, if any. */
 export interface ReportVerdict {
   status: PaymentReportStatus;
