@@ -290,7 +290,7 @@ export class ReportMatchingService {
    * second trip; SQLite (one writer, no round trips) stores it here and updates it there.
    */
   private firstTripStatements(tx: EntityManager, input: PaymentReportInput, now: Date, fingerprint: string): Statement[] {
-    const stored = databaseKindOfEm(tx) === 'postgresql' ? reserveReportStatement(input, fingerprint) : insertReportStatement(tx, input, fingerprint, now);
+    const stored = databaseKindOfEm(tx) === 'postgresql' ? reserveReportStatement(fingerprint) : insertReportStatement(tx, input, fingerprint, now);
     return [accountsStatement(input), stored, this.candidatesStatement(tx, input, now)];
   }
 
