@@ -312,18 +312,18 @@ export class ReportMatchingService {
     const [accountRows, storedRows, candidateRows] = results.slice(sentFirst.length);
     const accounts = this.accountsFor(input, reportedAccounts(accountRows!));
     // PostgreSQL: the reserved id and whether the payment is stored; SQLite: the inserted row, none for a duplicate.
+    const reserved = databaseKindOfEm(tx) === 'postgresql';
     const stored = storedRows![0];
-    if (!stored || stored.duplicate === true) throw new CoreError('duplicate', 'this payment was already reported');
+    if (!stored || (reserved && stored.duplicate === true)) throw new CoreError('duplicate', 'this payment was already reported');
     const id = Number(stored.id);
     const report: StoredReport = {
       id,
       amount: input.amount,
       upstreamOrderId: input.upstreamOrderId ?? null,
       collectionAccountId: input.collectionAccountId ?? (accounts.length === 1 ? accounts[0]!.id : null),
-      recordVerdict:
-        'duplicate' in stored
-          ? (verdict) => insertReportWithVerdictStatement(tx, { id, input, fingerprint, receivedAt: now }, verdict)
-          : (verdict) => reportVerdictStatement(tx, id, verdict),
+      recordVerdict: reserved
+        ? (verdict) => insertReportWithVerdictStatement(tx, { id, input, fingerprint, receivedAt: now }, verdict)
+        : (verdict) => reportVerdictStatement(tx, id, verdict),
     };
     // After an earlier report of the transaction paid it, an order is what a report arriving
     // after that commit would find: named, already paid; matched by amount, no candidate.

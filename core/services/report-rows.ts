@@ -44,32 +44,60 @@ export function reportedAccounts(rows: Array<Record<string, unknown>>): Reported
   return rows.map((r) => ({ id: Number(r.id), payType: String(r.pay_type), accountName: r.account_name == null ? null : String(r.account_name) }));
 }
 
+/** A report row's columns, in the order `reportRow` gives their values. */
+const REPORT_COLUMNS = [
+  'merchant_id',
+  'source',
+  'fingerprint',
+  'upstream_order_id',
+  'order_ref',
+  'amount',
+  'pay_type',
+  'channel_code',
+  'collection_account_id',
+  'third_party_account_id',
+  'fields',
+  'status',
+  'reason',
+  'pay_in_order_id',
+  'received_at',
+  'matched_at',
+].join(', ');
+const REPORT_PLACEHOLDERS = REPORT_COLUMNS.split(', ').map(() => '?').join(', ');
+const INSERT_UNMATCHED_SQL = `insert into payment_report (${REPORT_COLUMNS}) values (${REPORT_PLACEHOLDERS}) on conflict do nothing returning id`;
+const INSERT_WITH_VERDICT_SQL = `insert into payment_report (id, ${REPORT_COLUMNS}) values (?, ${REPORT_PLACEHOLDERS}) returning id, status, collection_account_id`;
+
+/** The values of a report's row (REPORT_COLUMNS): what the monitor sent, and the verdict (unmatched until matching decides). */
+function reportRow(em: EntityManager, input: PaymentReportInput, fingerprint: string, receivedAt: Date, verdict: ReportVerdict): unknown[] {
+  return [
+    input.merchantId,
+    input.source,
+    fingerprint,
+    input.upstreamOrderId ?? null,
+    input.orderRef ?? null,
+    input.amount,
+    input.payType,
+    input.channelCode ?? null,
+    verdict.collectionAccountId,
+    input.thirdPartyAccountId ?? null,
+    JSON.stringify(input.fields),
+    verdict.status,
+    verdict.reason,
+    verdict.paid?.orderId ?? null,
+    dateParam(em, receivedAt),
+    verdict.paid ? dateParam(em, verdict.paid.at) : null,
+  ];
+}
+
 /**
- * Stores the report as unmatched, returning its id — or nothing for a duplicate: the unique
- * fingerprint and the unique (merchant, upstream order id) arbitrate, with `on conflict do
- * nothing` because on PostgreSQL a failed insert would abort the request's whole transaction.
+ * SQLite's first step for a report: stores it as unmatched, returning its id — or nothing
+ * for a duplicate (the unique fingerprint and the unique (merchant, upstream order id)
+ * arbitrate). Its verdict is then written on it (`reportVerdictStatement`).
  */
 export function insertReportStatement(em: EntityManager, input: PaymentReportInput, fingerprint: string, now: Date): Statement {
   return {
-    sql: `insert into payment_report (merchant_id, source, fingerprint, upstream_order_id, order_ref, amount, pay_type, channel_code,
-            collection_account_id, third_party_account_id, fields, status, received_at)
-          values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-          on conflict do nothing returning id`,
-    params: [
-      input.merchantId,
-      input.source,
-      fingerprint,
-      input.upstreamOrderId ?? null,
-      input.orderRef ?? null,
-      input.amount,
-      input.payType,
-      input.channelCode ?? null,
-      input.collectionAccountId ?? null,
-      input.thirdPartyAccountId ?? null,
-      JSON.stringify(input.fields),
-      PaymentReportStatus.Unmatched,
-      dateParam(em, now),
-    ],
+    sql: INSERT_UNMATCHED_SQL,
+    params: reportRow(em, input, fingerprint, now, { status: PaymentReportStatus.Unmatched, reason: null, collectionAccountId: input.collectionAccountId ?? null }),
     returnsRows: true,
   };
 }
@@ -99,31 +127,9 @@ export function insertReportWithVerdictStatement(
   report: { id: number; input: PaymentReportInput; fingerprint: string; receivedAt: Date },
   verdict: ReportVerdict,
 ): Statement {
-  const { input } = report;
   return {
-    sql: `insert into payment_report (id, merchant_id, source, fingerprint, upstream_order_id, order_ref, amount, pay_type, channel_code,
-            collection_account_id, third_party_account_id, fields, status, reason, pay_in_order_id, received_at, matched_at)
-          values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-          returning id, status, collection_account_id`,
-    params: [
-      report.id,
-      input.merchantId,
-      input.source,
-      report.fingerprint,
-      input.upstreamOrderId ?? null,
-      input.orderRef ?? null,
-      input.amount,
-      input.payType,
-      input.channelCode ?? null,
-      verdict.collectionAccountId,
-      input.thirdPartyAccountId ?? null,
-      JSON.stringify(input.fields),
-      verdict.status,
-      verdict.reason,
-      verdict.paid?.orderId ?? null,
-      dateParam(em, report.receivedAt),
-      verdict.paid ? dateParam(em, verdict.paid.at) : null,
-    ],
+    sql: INSERT_WITH_VERDICT_SQL,
+    params: [report.id, ...reportRow(em, report.input, report.fingerprint, report.receivedAt, verdict)],
     returnsRows: true,
   };
 }
